@@ -1,0 +1,2 @@
+/** The bot: the command language, the lifecycle orchestrator, and the wiring and main. */
+package io.gimops.bot;
