@@ -1,0 +1,49 @@
+package io.gimops.policies.domain;
+
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * One release of one service in the release catalog.
+ *
+ * @param schemaChange whether upgrading GIM to it migrates the Info Mart database
+ * @param minimumThirdParty third-party versions this release needs; "upgrade the third-party
+ *     service(s) before you upgrade the private edition service"
+ * @param releaseNotes where its release note is, if known
+ */
+public record Release(
+    ServiceKind service,
+    Version version,
+    boolean schemaChange,
+    Map<ThirdParty, Version> minimumThirdParty,
+    Optional<String> releaseNotes) {
+
+  public Release {
+    Objects.requireNonNull(service, "service");
+    Objects.requireNonNull(version, "version");
+    minimumThirdParty =
+        minimumThirdParty.isEmpty() ? Map.of() : Map.copyOf(new EnumMap<>(minimumThirdParty));
+    Objects.requireNonNull(releaseNotes, "releaseNotes");
+  }
+
+  public static Release of(ServiceKind service, String version) {
+    return new Release(service, Version.parse(version), false, Map.of(), Optional.empty());
+  }
+
+  public Release withSchemaChange() {
+    return new Release(service, version, true, minimumThirdParty, releaseNotes);
+  }
+
+  public Release requiring(ThirdParty dependency, String minimum) {
+    Map<ThirdParty, Version> m = new EnumMap<>(ThirdParty.class);
+    m.putAll(minimumThirdParty);
+    m.put(dependency, Version.parse(minimum));
+    return new Release(service, version, schemaChange, m, releaseNotes);
+  }
+
+  public Release withReleaseNotes(String url) {
+    return new Release(service, version, schemaChange, minimumThirdParty, Optional.of(url));
+  }
+}
