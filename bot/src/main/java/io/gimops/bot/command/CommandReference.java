@@ -7,8 +7,8 @@ import java.util.stream.Collectors;
 /**
  * Renders the usage text kept in {@link Verb} and {@link Grammar}: the overview {@code help}
  * shows, one command's usage (also attached to parse errors), and the markdown "Command
- * language" reference for the README ({@code command-language.md} in the resources is a copy a
- * test keeps equal to {@link #markdown()}).
+ * language" reference in the root README (between markers that a test keeps equal to
+ * {@link #markdown()}).
  */
 public final class CommandReference {
 

@@ -11,16 +11,26 @@ import org.junit.jupiter.api.Test;
 /** The usage text lives in one place, and the markdown copy for the README stays equal to it. */
 class CommandReferenceTest {
 
-  private static final Path MARKDOWN = Path.of("src/main/resources/command-language.md");
+  /** The README, from the bot module's directory (where surefire runs). */
+  private static final Path README = Path.of("../README.md");
+  private static final String START = "<!-- command-language:start";
+  private static final String END = "<!-- command-language:end -->";
 
   @Test
-  void markdownCopyInResourcesIsUpToDate() throws IOException {
+  void theReadmesCommandLanguageSectionIsUpToDate() throws IOException {
+    String readme = Files.readString(README, StandardCharsets.UTF_8);
+    int start = readme.indexOf('\n', readme.indexOf(START)) + 1;
+    int end = readme.indexOf(END);
+    assertThat(readme.indexOf(START)).as("README has the command-language markers").isNotNegative();
+    assertThat(end).isGreaterThan(start);
     String rendered = CommandReference.markdown();
     if (Boolean.getBoolean("gimops.writeDocs")) {
-      Files.writeString(MARKDOWN, rendered, StandardCharsets.UTF_8);
+      Files.writeString(README, readme.substring(0, start) + rendered + readme.substring(end), StandardCharsets.UTF_8);
+      readme = Files.readString(README, StandardCharsets.UTF_8);
+      end = readme.indexOf(END);
     }
-    assertThat(Files.readString(MARKDOWN, StandardCharsets.UTF_8))
-        .as("%s is stale: run the bot tests with -Dgimops.writeDocs=true to rewrite it", MARKDOWN)
+    assertThat(readme.substring(start, end))
+        .as("README.md's command language is stale: run the bot tests with -Dgimops.writeDocs=true to rewrite it")
         .isEqualTo(rendered);
   }
 

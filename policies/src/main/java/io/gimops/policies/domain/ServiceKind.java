@@ -32,9 +32,12 @@ public enum ServiceKind {
     return name().toLowerCase(Locale.ROOT);
   }
 
-  /** Case-insensitive lookup of a service name as users type it. */
+  /**
+   * Case-insensitive lookup of a service name as users type it. ASCII only: {@code equalsIgnoreCase}
+   * alone would fold lookalikes such as {@code gım} (dotless i) into GIM.
+   */
   public static Optional<ServiceKind> fromName(String name) {
-    if (name == null) {
+    if (name == null || !name.chars().allMatch(c -> c < 128)) {
       return Optional.empty();
     }
     for (ServiceKind k : values()) {

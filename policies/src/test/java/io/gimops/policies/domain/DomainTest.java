@@ -35,6 +35,8 @@ class DomainTest {
     assertThat(ServiceKind.fromName("GiM")).contains(ServiceKind.GIM);
     assertThat(ServiceKind.fromName("gimx")).isEmpty();
     assertThat(ServiceKind.fromName(null)).isEmpty();
+    assertThat(ServiceKind.fromName("g\u0131m")).as("dotless i is not i").isEmpty();
+    assertThat(ServiceKind.fromName("g\u017Fp")).as("long s is not s").isEmpty();
   }
 
   @Test

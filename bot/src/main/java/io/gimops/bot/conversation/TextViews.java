@@ -1,0 +1,150 @@
+package io.gimops.bot.conversation;
+
+import io.gimops.policies.decision.ChecklistItem;
+import io.gimops.policies.decision.Decision;
+import io.gimops.policies.decision.Finding;
+import io.gimops.policies.decision.PendingConfirmation;
+import io.gimops.policies.decision.PolicySettings;
+import io.gimops.policies.domain.ClusterSnapshot;
+import io.gimops.policies.domain.Environment;
+import io.gimops.policies.domain.Release;
+import io.gimops.policies.domain.ReleaseCatalog;
+import io.gimops.policies.domain.RevisionRecord;
+import io.gimops.policies.domain.ServiceKind;
+import io.gimops.policies.domain.ServiceSpec;
+import io.gimops.policies.domain.ServiceState;
+import io.gimops.policies.rules.N2Window;
+import io.gimops.policies.rules.ServiceHealth;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Plain-text renderings of what the bot shows: the status table, releases, history, and a
+ * decision with each rule's verdict. Chat front ends without rich formatting (the console) use
+ * these as they are.
+ */
+public final class TextViews {
+
+  private TextViews() {}
+
+  /** The status table of one environment (or one service), then its warnings. */
+  public static String status(Environment env, ClusterSnapshot snap, ReleaseCatalog catalog,
+      PolicySettings settings, Instant now, List<ServiceKind> only) {
+    List<String[]> rows = new ArrayList<>();
+    rows.add(new String[] {"service", "release", "rev", "helm status", "version", "window", "ready", "health"});
+    List<String> warnings = new ArrayList<>();
+    for (ServiceSpec spec : env.inCycleOrder()) {
+      if (!only.isEmpty() && !only.contains(spec.kind())) {
+        continue;
+      }
+      ServiceState s = snap.service(spec.kind());
+      if (!s.installed()) {
+        rows.add(new String[] {spec.kind().id(), spec.releaseName(), "-", "not installed", "-", "-", "-", "-"});
+        continue;
+      }
+      List<String> problems = ServiceHealth.problems(s, settings, now);
+      String window = catalog.position(spec.kind(), s.deployedVersion().orElseThrow()).label();
+      rows.add(new String[] {spec.kind().id(), spec.releaseName(), Integer.toString(s.revision()),
+          s.helmStatus().helmName(), s.deployedVersion().orElseThrow().toString(), window,
+          s.readyReplicas() + "/" + s.desiredReplicas(), problems.isEmpty() ? "ok" : problems.size() + " problem(s)"});
+      problems.forEach(p -> warnings.add(spec.kind().id() + ": " + p));
+    }
+    N2Window.outsideWindow(snap, catalog).stream()
+        .filter(s -> only.isEmpty() || only.contains(s.kind()))
+        .forEach(s -> warnings.add(s.kind().id() + " runs " + s.deployedVersion().orElseThrow()
+            + ", outside the N-2 window: `/gim upgrade " + s.kind().id() + "` or `/gim upgrade all`"));
+    snap.unreliable().ifPresent(u -> warnings.add(0, "cluster state may be stale: " + u));
+    StringBuilder out = new StringBuilder(env.name() + (env.production() ? " (production)" : "") + "\n");
+    out.append(table(rows));
+    warnings.forEach(w -> out.append("! ").append(w).append('\n'));
+    return out.toString();
+  }
+
+  /** A service's releases, newest first, marking the N-2 window and what runs. */
+  public static String releases(ServiceKind k, ReleaseCatalog catalog, ClusterSnapshot snap) {
+    List<Release> all = catalog.releases(k);
+    if (all.isEmpty()) {
+      return "The release catalog lists no release of " + k.id() + ".\n";
+    }
+    List<String[]> rows = new ArrayList<>();
+    rows.add(new String[] {"version", "window", "schema change", "needs", "running"});
+    for (Release r : all) {
+      rows.add(new String[] {r.version().toString(), catalog.position(k, r.version()).label(),
+          r.schemaChange() ? "yes" : "no",
+          r.minimumThirdParty().isEmpty() ? "-" : r.minimumThirdParty().entrySet().stream()
+              .map(e -> e.getKey().title() + " >= " + e.getValue()).sorted().toList().toString(),
+          snap.service(k).deployedVersion().map(r.version()::equals).orElse(false) ? "<- running" : ""});
+    }
+    return k.id() + " releases (the newest " + catalog.windowSize() + " form the N-2 window)\n" + table(rows);
+  }
+
+  /** A service's Helm revisions, oldest first. */
+  public static String history(ServiceKind k, ClusterSnapshot snap) {
+    ServiceState s = snap.service(k);
+    if (s.history().isEmpty()) {
+      return k.id() + " has no Helm history here: it is not installed.\n";
+    }
+    List<String[]> rows = new ArrayList<>();
+    rows.add(new String[] {"revision", "version", "status", "updated", "description"});
+    for (RevisionRecord r : s.history()) {
+      rows.add(new String[] {Integer.toString(r.revision()), r.version().toString(), r.status().helmName(),
+          r.updated().toString(), r.description()});
+    }
+    return k.id() + " history (`/gim rollback " + k.id() + " <revision>`)\n" + table(rows);
+  }
+
+  /** A decision: outcome, each rule's verdict, the plan, and what must still be confirmed. */
+  public static String decision(Decision d, boolean planOnly) {
+    StringBuilder out = new StringBuilder();
+    out.append(planOnly ? "Plan: " : "").append(d.request().summary()).append(" in ").append(d.environment())
+        .append(": ").append(switch (d.outcome()) {
+          case ALLOWED -> "allowed";
+          case NEEDS_CONFIRMATION -> "allowed once confirmed";
+          case REFUSED -> "refused";
+        }).append('\n');
+    // In rule order, so a reader finds rule 1 first whatever order the engine checked in.
+    List<Finding> ordered = d.findings().stream()
+        .sorted(java.util.Comparator.comparingInt(f -> f.rule().number() == 0 ? 99 : f.rule().number()))
+        .toList();
+    for (Finding f : ordered) {
+      out.append(String.format(Locale.ROOT, "  %-12s %-20s %s%n", "[" + f.verdict().name().toLowerCase(Locale.ROOT) + "]",
+          f.rule().label(), f.message()));
+    }
+    if (!d.plan().isEmpty()) {
+      out.append("Steps:\n");
+      String[] lines = d.plan().describe().split("\n");
+      for (String l : lines) {
+        out.append("  ").append(l).append('\n');
+      }
+    }
+    for (PendingConfirmation p : d.pending()) {
+      out.append("To confirm (").append(p.rule().label()).append("): ").append(p.prompt()).append('\n');
+      for (ChecklistItem i : p.checklist()) {
+        out.append("  [ ] ").append(i.text()).append(i.link().map(l -> " <" + l + ">").orElse("")).append('\n');
+      }
+    }
+    return out.toString();
+  }
+
+  /** Left-aligned columns, two spaces apart. */
+  static String table(List<String[]> rows) {
+    int cols = rows.get(0).length;
+    int[] width = new int[cols];
+    for (String[] r : rows) {
+      for (int i = 0; i < cols; i++) {
+        width[i] = Math.max(width[i], r[i].length());
+      }
+    }
+    StringBuilder sb = new StringBuilder();
+    for (String[] r : rows) {
+      StringBuilder line = new StringBuilder();
+      for (int i = 0; i < cols; i++) {
+        line.append(i == cols - 1 ? r[i] : String.format(Locale.ROOT, "%-" + width[i] + "s  ", r[i]));
+      }
+      sb.append(line.toString().stripTrailing()).append('\n');
+    }
+    return sb.toString();
+  }
+}
