@@ -25,6 +25,19 @@ public sealed interface Command {
    */
   String toText();
 
+  /**
+   * The environment named with {@code --env}; empty means the channel's own. Commands with an
+   * {@code env} component answer with it (a record's accessor implements this method).
+   */
+  default Optional<String> env() {
+    return Optional.empty();
+  }
+
+  /** The admin's written override reason; only upgrades carry one. */
+  default Optional<String> overrideReason() {
+    return Optional.empty();
+  }
+
   /** The lifecycle actions: the commands a {@link Plan} can wrap. */
   sealed interface Action extends Command permits Upgrade, UpgradeAll, Rollback, Uninstall {}
 
@@ -221,12 +234,14 @@ public sealed interface Command {
   record Plan(Action action) implements Command {
     public Plan {
       Objects.requireNonNull(action, "action");
-      boolean override =
-          action instanceof Upgrade u && u.overrideReason().isPresent()
-              || action instanceof UpgradeAll a && a.overrideReason().isPresent();
-      if (override) {
+      if (action.overrideReason().isPresent()) {
         Checks.illegal(Grammar.NO_OVERRIDE_IN_PLAN);
       }
+    }
+
+    @Override
+    public Optional<String> env() {
+      return action.env();
     }
 
     @Override

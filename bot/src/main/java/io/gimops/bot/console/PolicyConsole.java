@@ -96,7 +96,7 @@ public final class PolicyConsole {
     } catch (CommandParseException e) {
       return e.userMessage() + "\n";
     }
-    Optional<String> named = Requests.environment(command);
+    Optional<String> named = command.env();
     Environment env = environment(named.orElse(channel.equals(ExampleWorld.PROD_CHANNEL) ? "prod" : "staging"))
         .orElse(null);
     if (env == null) {
@@ -125,7 +125,7 @@ public final class PolicyConsole {
     }
     LifecycleRequest request = Requests.lifecycle(command).orElseThrow();
     Decision d = engine.decide(new DecisionInput(request, actor, inChannel, env, snap, catalog, access,
-        List.of(), Requests.overrideReason(command), Confirmations.NONE));
+        List.of(), command.overrideReason(), Confirmations.NONE));
     boolean planOnly = command instanceof Command.Plan;
     return TextViews.decision(d, planOnly) + (planOnly || d.isRefused() ? ""
         : "(policy console: nothing runs here; the lifecycle orchestrator will carry this out)\n");

@@ -5,7 +5,7 @@ import io.gimops.policies.decision.LifecycleRequest;
 import java.util.Optional;
 import java.util.OptionalInt;
 
-/** What a parsed command asks of the policy engine: the lifecycle request, its environment, its override. */
+/** What a parsed command asks of the policy engine. */
 public final class Requests {
 
   private Requests() {}
@@ -33,55 +33,6 @@ public final class Requests {
     }
     if (c instanceof Command.RestartGim) {
       return Optional.of(new LifecycleRequest.RestartGimPod());
-    }
-    return Optional.empty();
-  }
-
-  /** The environment a command names with {@code --env}; empty: the channel's own. */
-  public static Optional<String> environment(Command c) {
-    if (c instanceof Command.Plan p) {
-      return environment(p.action());
-    }
-    if (c instanceof Command.Status s) {
-      return s.env();
-    }
-    if (c instanceof Command.Releases r) {
-      return r.env();
-    }
-    if (c instanceof Command.History h) {
-      return h.env();
-    }
-    if (c instanceof Command.Upgrade u) {
-      return u.env();
-    }
-    if (c instanceof Command.UpgradeAll u) {
-      return u.env();
-    }
-    if (c instanceof Command.Rollback r) {
-      return r.env();
-    }
-    if (c instanceof Command.Uninstall u) {
-      return u.env();
-    }
-    if (c instanceof Command.ExportViews e) {
-      return e.env();
-    }
-    if (c instanceof Command.RestartGim r) {
-      return r.env();
-    }
-    if (c instanceof Command.Ops o) {
-      return o.env();
-    }
-    return Optional.empty();
-  }
-
-  /** The admin's written override reason a command carries, if any. */
-  public static Optional<String> overrideReason(Command c) {
-    if (c instanceof Command.Upgrade u) {
-      return u.overrideReason();
-    }
-    if (c instanceof Command.UpgradeAll u) {
-      return u.overrideReason();
     }
     return Optional.empty();
   }
