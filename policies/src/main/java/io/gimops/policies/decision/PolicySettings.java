@@ -48,8 +48,10 @@ public record PolicySettings(
       if (window.isNegative() || window.isZero()) {
         throw new IllegalArgumentException("the backlog window must be positive");
       }
-      if (minSamples < 3) {
-        throw new IllegalArgumentException("a trend needs at least 3 samples");
+      // Below 5 samples one scrape spike can still carry the median slope (4 samples: 3 of 6
+      // pairwise slopes touch the spike), so the robust estimate needs at least 5.
+      if (minSamples < 5) {
+        throw new IllegalArgumentException("a trend needs at least 5 samples");
       }
       if (!(minCoverage > 0 && minCoverage <= 1)) {
         throw new IllegalArgumentException("coverage is a fraction of the window in (0, 1]");

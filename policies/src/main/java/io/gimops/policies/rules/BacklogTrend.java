@@ -57,7 +57,8 @@ public final class BacklogTrend {
         in.add(b);
       }
     }
-    in.sort((a, b) -> a.at().compareTo(b.at()));
+    // By time, then by value, so the result (and its explanation) does not depend on input order.
+    in.sort(java.util.Comparator.comparing(BacklogSample::at).thenComparingDouble(BacklogSample::secondsBehind));
     if (in.size() < s.minSamples()) {
       return unknown(in.size(), "only " + in.size() + " sample(s) of gim_kafka_timestamp_behind in the last "
           + minutes(s.window()) + ", " + s.minSamples() + " needed");

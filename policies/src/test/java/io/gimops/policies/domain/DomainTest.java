@@ -67,6 +67,12 @@ class DomainTest {
   }
 
   @Test
+  void aBacklogTrendNeedsAtLeastFiveSamplesSoOneSpikeCannotCarryIt() {
+    assertThatThrownBy(() -> new io.gimops.policies.decision.PolicySettings.BacklogSettings(Duration.ofMinutes(10), 4, 0.5, 0.05))
+        .hasMessageContaining("at least 5 samples");
+  }
+
+  @Test
   void helmStatusesReadHelmsSpelling() {
     assertThat(HelmStatus.fromHelm("pending-upgrade")).isEqualTo(HelmStatus.PENDING_UPGRADE);
     assertThat(HelmStatus.fromHelm("pending-upgrade").isPending()).isTrue();

@@ -88,7 +88,7 @@ class BacklogTrendProperties {
   Arbitrary<BacklogSettings> settings() {
     return Combinators.combine(
         Arbitraries.integers().between(5, 30).map(m -> Duration.ofMinutes(m)),
-        Arbitraries.integers().between(3, 10),
+        Arbitraries.integers().between(5, 10),
         Arbitraries.doubles().between(0.10, 0.75).ofScale(2),
         Arbitraries.doubles().between(0.01, 0.2).ofScale(3))
         .as(BacklogSettings::new);
