@@ -94,6 +94,7 @@ public final class EmbeddedApiServer implements AutoCloseable {
    * @return this server, started
    * @throws IllegalStateException if it was started before
    */
+  @SuppressWarnings("deprecation") // Serialization.jsonMapper(): what the mock's own constructors use
   public synchronized EmbeddedApiServer start() {
     if (mock != null) {
       throw new IllegalStateException("the embedded API server is already started");
