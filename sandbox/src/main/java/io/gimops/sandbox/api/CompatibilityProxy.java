@@ -48,7 +48,8 @@ import java.util.function.Supplier;
  *
  * <p>Like a real API server it also keeps the status of kinds with a status subresource when the
  * main resource is written (writes to {@code /status} change only the status), folds a Secret's
- * {@code stringData} into {@code data}, and passes watches through: WebSocket watches (the fabric8
+ * {@code stringData} into {@code data}, deletes an object's dependents (owner references) with it,
+ * and passes watches through: WebSocket watches (the fabric8
  * client) are bridged frame by frame, HTTP streaming watches (client-go) are bridged from the
  * mock's WebSocket into a chunked JSON stream. Every open watch is tracked so that
  * {@link #dropWatches()} can close them all, as an API server restart does.
@@ -65,6 +66,8 @@ final class CompatibilityProxy implements Handler<HttpServerRequest> {
   private static final String JSON_PATCH = "application/json-patch+json";
   private static final String MERGE_PATCH = "application/merge-patch+json";
   private static final String STRATEGIC_MERGE_PATCH = "application/strategic-merge-patch+json";
+  /** Deployment, ReplicaSet, Pod: a few levels of owners are plenty; this stops a cycle. */
+  private static final int MAX_OWNER_DEPTH = 8;
 
   /** An answer from the mock server. */
   private record Upstream(int status, Buffer body) {}
@@ -172,8 +175,15 @@ final class CompatibilityProxy implements Handler<HttpServerRequest> {
       return send(method, uri, null, null).map(u -> fix(p, method, u));
     }
     if (method == HttpMethod.DELETE) {
-      // The body is DeleteOptions (protobuf from client-go); the mock ignores them anyway.
-      return serially(() -> send(method, uri, null, null).map(u -> fix(p, method, u)));
+      boolean orphan = orphansDependents(req, contentType, body);
+      return serially(() -> send(method, uri, null, null).compose(u -> {
+        Reply reply = fix(p, method, u);
+        String uid = reply.body().at("/metadata/uid").asText("");
+        if (u.status() != 200 || p.isCollection() || p.namespace().isEmpty() || uid.isEmpty() || orphan) {
+          return Future.succeededFuture(reply);
+        }
+        return deleteDependents(p.namespace(), uid, 0).map(v -> reply);
+      }));
     }
     if (method == HttpMethod.POST || method == HttpMethod.PUT) {
       ObjectNode object;
@@ -234,6 +244,68 @@ final class CompatibilityProxy implements Handler<HttpServerRequest> {
       }
       return send(HttpMethod.PUT, p.objectPath(), JSON, buffer(object)).map(u -> fix(p, HttpMethod.PATCH, u));
     });
+  }
+
+  /**
+   * The garbage collector's part, which the mock lacks: deleting an object deletes the objects in
+   * its namespace whose ownerReferences name it, and theirs in turn (background propagation, done
+   * before the answer). A Deployment's ReplicaSets and pods go with it on {@code helm uninstall}.
+   */
+  private Future<Void> deleteDependents(String namespace, String ownerUid, int depth) {
+    if (depth > MAX_OWNER_DEPTH) {
+      return Future.succeededFuture();
+    }
+    List<Future<Void>> kinds = new ArrayList<>();
+    for (Discovery.Resource r : Discovery.RESOURCES) {
+      if (!r.namespaced()) {
+        continue;
+      }
+      ApiPath collection = new ApiPath(r.group(), r.version(), namespace, r.plural(), "", "", false);
+      kinds.add(send(HttpMethod.GET, collection.objectPath(), null, null).compose(list -> {
+        if (list.status() != 200) {
+          return Future.succeededFuture();
+        }
+        List<Future<Void>> deletions = new ArrayList<>();
+        for (JsonNode item : tree(list.body()).path("items")) {
+          if (ownedBy(item, ownerUid)) {
+            String name = item.at("/metadata/name").asText();
+            String uid = item.at("/metadata/uid").asText("");
+            ApiPath dependent = new ApiPath(r.group(), r.version(), namespace, r.plural(), name, "", false);
+            deletions.add(send(HttpMethod.DELETE, dependent.objectPath(), null, null).compose(d ->
+                d.status() == 200 && !uid.isEmpty() ? deleteDependents(namespace, uid, depth + 1)
+                    : Future.<Void>succeededFuture()));
+          }
+        }
+        return Future.all(deletions).mapEmpty();
+      }));
+    }
+    return Future.all(kinds).mapEmpty();
+  }
+
+  private static boolean ownedBy(JsonNode item, String ownerUid) {
+    for (JsonNode ref : item.at("/metadata/ownerReferences")) {
+      if (ownerUid.equals(ref.path("uid").asText())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Whether a delete asks to orphan the dependents (propagationPolicy=Orphan, or the old flag). */
+  private boolean orphansDependents(HttpServerRequest req, String contentType, Buffer body) {
+    if ("Orphan".equals(req.getParam("propagationPolicy")) || "true".equals(req.getParam("orphanDependents"))) {
+      return true;
+    }
+    if (body == null || body.length() == 0) {
+      return false;
+    }
+    try {
+      ObjectNode options = readObject(contentType, body);
+      return options.path("propagationPolicy").asText().equals("Orphan")
+          || options.path("orphanDependents").asBoolean(false);
+    } catch (BadRequest e) {
+      return false;
+    }
   }
 
   /** A PUT of the main resource of a kind with a status subresource leaves the status alone. */

@@ -8,7 +8,8 @@ import java.util.Base64;
 
 /**
  * Decodes the Kubernetes protobuf encoding of the few kinds client-go's typed clients send as
- * protobuf here, into the JSON the mock server stores. helm 3.18's client-go writes its release
+ * protobuf here (and the DeleteOptions they send with a delete), into the JSON the mock server
+ * stores. helm 3.18's client-go writes its release
  * Secrets (or ConfigMaps, with {@code HELM_DRIVER=configmap}) as protobuf and offers no way to ask
  * for JSON; the server answers in JSON, which client-go also accepts.
  *
@@ -80,8 +81,9 @@ final class KubeProtobuf {
       case "v1 Secret" -> secret(r, object);
       case "v1 ConfigMap" -> configMap(r, object);
       case "v1 Namespace" -> namespace(r, object);
+      case "v1 DeleteOptions", "meta.k8s.io/v1 DeleteOptions" -> deleteOptions(r, object);
       default -> throw new UnsupportedKind("the sandbox API server decodes protobuf only for v1 Secret,"
-          + " ConfigMap and Namespace, not " + key + "; send it as application/json");
+          + " ConfigMap, Namespace and DeleteOptions, not " + key + "; send it as application/json");
     }
     return object;
   }
@@ -134,6 +136,21 @@ final class KubeProtobuf {
             }
           }
         }
+        default -> r.skip(tag);
+      }
+    }
+  }
+
+  // message DeleteOptions { gracePeriodSeconds = 1; preconditions = 2; orphanDependents = 3;
+  //                         propagationPolicy = 4; repeated string dryRun = 5 }
+  private void deleteOptions(Reader r, ObjectNode options) throws UnsupportedKind {
+    while (r.more()) {
+      int tag = r.tag();
+      switch (tag >>> 3) {
+        case 1 -> options.put("gracePeriodSeconds", r.varint());
+        case 3 -> options.put("orphanDependents", r.varint() != 0);
+        case 4 -> options.put("propagationPolicy", r.string());
+        case 5 -> options.withArrayProperty("dryRun").add(r.string());
         default -> r.skip(tag);
       }
     }

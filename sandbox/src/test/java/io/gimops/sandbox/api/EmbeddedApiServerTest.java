@@ -9,9 +9,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.DeletionPropagation;
+import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -207,6 +210,37 @@ class EmbeddedApiServerTest {
     Deployment patched = deployments.withName("web").get();
     assertThat(patched.getStatus().getReadyReplicas()).isZero();
     assertThat(patched.getMetadata().getLabels()).doesNotContainKey("ignored");
+  }
+
+  /** The garbage collector's part: a Deployment's ReplicaSets and pods go with it, unless orphaned. */
+  @Test
+  void deletingAnOwnerDeletesWhatItOwns() {
+    KubernetesClient k = api.client();
+    String ns = "owners";
+    Deployment web = k.apps().deployments().inNamespace(ns).resource(deployment("web")).create();
+    var rs = k.apps().replicaSets().inNamespace(ns).resource(new ReplicaSetBuilder()
+        .withNewMetadata().withName("web-1").addNewOwnerReference().withApiVersion("apps/v1").withKind("Deployment")
+        .withName("web").withUid(web.getMetadata().getUid()).withController(true).endOwnerReference().endMetadata()
+        .build()).create();
+    k.pods().inNamespace(ns).resource(new PodBuilder()
+        .withNewMetadata().withName("web-1-a").addNewOwnerReference().withApiVersion("apps/v1").withKind("ReplicaSet")
+        .withName("web-1").withUid(rs.getMetadata().getUid()).withController(true).endOwnerReference().endMetadata()
+        .build()).create();
+    k.configMaps().inNamespace(ns).resource(configMap("unrelated")).create();
+
+    k.apps().deployments().inNamespace(ns).withName("web").delete();
+
+    assertThat(k.apps().replicaSets().inNamespace(ns).list().getItems()).isEmpty();
+    assertThat(k.pods().inNamespace(ns).list().getItems()).isEmpty();
+    assertThat(k.configMaps().inNamespace(ns).withName("unrelated").get()).isNotNull();
+
+    Deployment kept = k.apps().deployments().inNamespace(ns).resource(deployment("kept")).create();
+    k.apps().replicaSets().inNamespace(ns).resource(new ReplicaSetBuilder()
+        .withNewMetadata().withName("kept-1").addNewOwnerReference().withApiVersion("apps/v1").withKind("Deployment")
+        .withName("kept").withUid(kept.getMetadata().getUid()).endOwnerReference().endMetadata()
+        .build()).create();
+    k.apps().deployments().inNamespace(ns).withName("kept").withPropagationPolicy(DeletionPropagation.ORPHAN).delete();
+    assertThat(k.apps().replicaSets().inNamespace(ns).withName("kept-1").get()).isNotNull();
   }
 
   // --- watches -------------------------------------------------------------------------------------

@@ -8,19 +8,23 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.gimops.sandbox.HelmProcess;
 import io.gimops.sandbox.charts.PackagedCharts;
 import io.gimops.sandbox.charts.SampleCharts;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -221,6 +225,47 @@ class HelmAgainstEmbeddedApiServerTest {
           .until(() -> images.contains("registry.gimops.sandbox/gim/gca:100.0.101.2400"));
     } finally {
       informer.close();
+    }
+  }
+
+  /**
+   * Helm waits for a hook Job through a client-go watch (a long HTTP response, not a WebSocket),
+   * which the server bridges from the mock; here the test plays the Job controller.
+   */
+  @Test
+  void helmWaitsForAHookJobThroughAStreamingWatch() throws Exception {
+    Path chart = tmp.resolve("hooked");
+    Files.createDirectories(chart.resolve("templates"));
+    Files.writeString(chart.resolve("Chart.yaml"), "apiVersion: v2\nname: hooked\nversion: 1.0.0\n");
+    Files.writeString(chart.resolve("templates/hook.yaml"), String.join("\n",
+        "apiVersion: batch/v1",
+        "kind: Job",
+        "metadata:",
+        "  name: hooked-pre-install",
+        "  annotations:",
+        "    helm.sh/hook: pre-install",
+        "spec:",
+        "  template:",
+        "    spec:",
+        "      restartPolicy: Never",
+        "      containers:",
+        "        - name: hook",
+        "          image: busybox",
+        ""));
+    CompletableFuture<HelmProcess.Result> install = CompletableFuture.supplyAsync(() ->
+        helm.run(tmp, "install", "hooked", chart.toString(), "-n", "hooks", "--timeout", "30s"));
+    try {
+      var job = api.client().batch().v1().jobs().inNamespace("hooks").withName("hooked-pre-install");
+      await().atMost(Duration.ofSeconds(20)).until(() -> job.get() != null && api.openWatches() > 0);
+      assertThat(install).isNotDone();
+
+      job.editStatus(j -> new JobBuilder(j).withNewStatus().withSucceeded(1)
+          .addNewCondition().withType("Complete").withStatus("True").endCondition().endStatus().build());
+
+      HelmProcess.Result result = install.get(20, TimeUnit.SECONDS).ok();
+      assertThat(result.stdout()).contains("STATUS: deployed");
+    } finally {
+      install.cancel(true);
     }
   }
 
