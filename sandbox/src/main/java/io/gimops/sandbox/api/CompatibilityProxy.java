@@ -6,24 +6,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.http.RequestOptions;
-import io.vertx.core.http.WebSocketClient;
-import io.vertx.core.http.WebSocketConnectOptions;
+import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Base64;
-import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
@@ -33,11 +25,10 @@ import java.util.function.Supplier;
  *
  * <ol>
  *   <li>Discovery ({@code /api}, {@code /apis}, {@code /api/v1}, {@code /apis/<group>[/<version>]},
- *       {@code /version}) is answered from {@link Discovery}; the mock's is empty.
+ *       {@code /version}) is answered from {@link Discovery}; the mock's is empty. An empty OpenAPI
+ *       v2 document lets helm's client-side validation pass without schemas.
  *   <li>Every answer carries {@code Content-Type: application/json}; without it client-go assumes
- *       protobuf and fails to decode. Error answers without a body get a {@code Status}, and the
- *       mock's Status reasons (always "Invalid") are set from the code, because client-go's
- *       {@code IsAlreadyExists}/{@code IsNotFound}/{@code IsConflict} read the reason.
+ *       protobuf and fails to decode. Errors are {@link Statuses} with the reason client-go reads.
  *   <li>Protobuf request bodies (client-go's typed clients: helm's release Secrets) are decoded to
  *       JSON by {@link KubeProtobuf}.
  *   <li>Lists are answered with their real kind ({@code SecretList}, not {@code List}) and
@@ -48,11 +39,8 @@ import java.util.function.Supplier;
  *
  * <p>Like a real API server it also keeps the status of kinds with a status subresource when the
  * main resource is written (writes to {@code /status} change only the status), folds a Secret's
- * {@code stringData} into {@code data}, deletes an object's dependents (owner references) with it,
- * and passes watches through: WebSocket watches (the fabric8
- * client) are bridged frame by frame, HTTP streaming watches (client-go) are bridged from the
- * mock's WebSocket into a chunked JSON stream. Every open watch is tracked so that
- * {@link #dropWatches()} can close them all, as an API server restart does.
+ * {@code stringData} into {@code data}, deletes an object's dependents with it
+ * ({@link GarbageCollector}), and passes watches through ({@link WatchBridge}).
  *
  * <p>Writes are applied one at a time, in arrival order, so that a read-modify-write (a patch, a
  * status-preserving PUT) is atomic with respect to other writes. All handlers run on the one event
@@ -61,43 +49,29 @@ import java.util.function.Supplier;
 final class CompatibilityProxy implements Handler<HttpServerRequest> {
 
   private static final System.Logger LOG = System.getLogger(CompatibilityProxy.class.getName());
-  private static final String CONTENT_TYPE = "Content-Type";
+  private static final String CONTENT_TYPE = MockServerClient.CONTENT_TYPE;
   private static final String JSON = "application/json";
   private static final String JSON_PATCH = "application/json-patch+json";
   private static final String MERGE_PATCH = "application/merge-patch+json";
   private static final String STRATEGIC_MERGE_PATCH = "application/strategic-merge-patch+json";
-  /** Deployment, ReplicaSet, Pod: a few levels of owners are plenty; this stops a cycle. */
-  private static final int MAX_OWNER_DEPTH = 8;
-
-  /** An answer from the mock server. */
-  private record Upstream(int status, Buffer body) {}
 
   /** An answer to the client. */
   private record Reply(int status, JsonNode body) {}
 
-  /** A watch passing through, and how to end it. */
-  private record OpenWatch(String uri, Runnable close) {}
-
-  private final Vertx vertx;
-  private final HttpClientAgent http;
-  private final WebSocketClient webSockets;
-  private final String mockHost;
-  private final int mockPort;
+  private final MockServerClient mock;
+  private final WatchBridge watches;
+  private final GarbageCollector collector;
   private final ObjectMapper json;
   private final Discovery discovery;
   private final KubeProtobuf protobuf;
-  private final Set<OpenWatch> watches = ConcurrentHashMap.newKeySet();
   private volatile String serverAddress = "";
   /** The last write in flight; only touched on the event loop. */
   private Future<?> writes = Future.succeededFuture();
 
-  CompatibilityProxy(Vertx vertx, HttpClientAgent http, WebSocketClient webSockets, String mockHost, int mockPort,
-      ObjectMapper json) {
-    this.vertx = vertx;
-    this.http = http;
-    this.webSockets = webSockets;
-    this.mockHost = mockHost;
-    this.mockPort = mockPort;
+  CompatibilityProxy(MockServerClient mock, WatchBridge watches, ObjectMapper json) {
+    this.mock = mock;
+    this.watches = watches;
+    this.collector = new GarbageCollector(mock);
     this.json = json;
     this.discovery = new Discovery(json);
     this.protobuf = new KubeProtobuf(json);
@@ -108,47 +82,16 @@ final class CompatibilityProxy implements Handler<HttpServerRequest> {
     this.serverAddress = hostPort;
   }
 
-  int openWatches() {
-    return watches.size();
-  }
-
-  /** Closes every open watch; runs on the event loop. Returns how many there were. */
-  int dropWatches() {
-    List<OpenWatch> open = new ArrayList<>(watches);
-    watches.removeAll(open);
-    open.forEach(w -> {
-      LOG.log(Level.DEBUG, "dropping watch {0}", w.uri());
-      w.close().run();
-    });
-    return open.size();
-  }
-
   @Override
   public void handle(HttpServerRequest req) {
     LOG.log(Level.DEBUG, "{0} {1} ({2})", req.method(), req.uri(), req.getHeader(CONTENT_TYPE));
     String path = req.path();
     Optional<ApiPath> api = ApiPath.parse(path);
-    if (req.method() == HttpMethod.GET && api.isEmpty()) {
-      Optional<ObjectNode> doc = discovery.document(path, serverAddress);
-      if (doc.isPresent()) {
-        reply(req, new Reply(200, doc.get()));
-        return;
-      }
-      if (path.equals("/openapi/v2")) {
-        // An empty OpenAPI v2 document (protobuf, as client-go asks for it): no schemas, so
-        // helm's client-side validation finds none and skips, as for a kind without a schema.
-        req.response().setStatusCode(200)
-            .putHeader(CONTENT_TYPE, "application/octet-stream")
-            .end();
-        return;
-      }
-      if (path.startsWith("/openapi/")) {
-        reply(req, new Reply(404, status(404, "NotFound", "the sandbox API server serves no OpenAPI v3 documents", null)));
-        return;
-      }
+    if (req.method() == HttpMethod.GET && api.isEmpty() && answerOutsideTheMock(req, path)) {
+      return;
     }
-    if (api.isPresent() && isWatch(req, api.get())) {
-      watch(req, api.get());
+    if (api.isPresent() && WatchBridge.isWatch(req, api.get())) {
+      watches.watch(req, api.get());
       return;
     }
     req.body()
@@ -158,32 +101,48 @@ final class CompatibilityProxy implements Handler<HttpServerRequest> {
             reply(req, ar.result());
           } else {
             LOG.log(Level.WARNING, "sandbox API server failed on " + req.method() + " " + req.uri(), ar.cause());
-            reply(req, new Reply(500, status(500, "InternalError", String.valueOf(ar.cause()), null)));
+            reply(req, new Reply(500, Statuses.failure(500, "InternalError", String.valueOf(ar.cause()), null)));
           }
         });
+  }
+
+  /** Discovery, version and OpenAPI; true if answered. */
+  private boolean answerOutsideTheMock(HttpServerRequest req, String path) {
+    Optional<ObjectNode> doc = discovery.document(path, serverAddress);
+    if (doc.isPresent()) {
+      reply(req, new Reply(200, doc.get()));
+      return true;
+    }
+    if (path.equals("/openapi/v2")) {
+      // An empty OpenAPI v2 document (client-go asks for protobuf; empty is a valid empty
+      // message): no schemas, so helm's validation finds none and skips, as for any kind
+      // without a schema. Its content type must parse as a MIME type, which the real one
+      // (with '@') does not in Go.
+      req.response().setStatusCode(200).putHeader(CONTENT_TYPE, "application/octet-stream").end();
+      return true;
+    }
+    if (path.startsWith("/openapi/")) {
+      reply(req, new Reply(404, Statuses.failure(404, "NotFound",
+          "the sandbox API server serves no OpenAPI v3 documents", null)));
+      return true;
+    }
+    return false;
   }
 
   private Future<Reply> route(HttpServerRequest req, Optional<ApiPath> api, Buffer body) {
     HttpMethod method = req.method();
     String uri = req.uri();
     if (api.isEmpty()) {
-      return send(method, uri, req.getHeader(CONTENT_TYPE), body).map(u -> fix(null, method, u));
+      return mock.send(method, uri, req.getHeader(CONTENT_TYPE), body).map(a -> fix(null, method, a));
     }
     ApiPath p = api.get();
     String contentType = Optional.ofNullable(req.getHeader(CONTENT_TYPE)).orElse(JSON);
     if (method == HttpMethod.GET || method == HttpMethod.HEAD) {
-      return send(method, uri, null, null).map(u -> fix(p, method, u));
+      return mock.send(method, uri, null, null).map(a -> fix(p, method, a));
     }
     if (method == HttpMethod.DELETE) {
       boolean orphan = orphansDependents(req, contentType, body);
-      return serially(() -> send(method, uri, null, null).compose(u -> {
-        Reply reply = fix(p, method, u);
-        String uid = reply.body().at("/metadata/uid").asText("");
-        if (u.status() != 200 || p.isCollection() || p.namespace().isEmpty() || uid.isEmpty() || orphan) {
-          return Future.succeededFuture(reply);
-        }
-        return deleteDependents(p.namespace(), uid, 0).map(v -> reply);
-      }));
+      return serially(() -> delete(p, uri, orphan));
     }
     if (method == HttpMethod.POST || method == HttpMethod.PUT) {
       ObjectNode object;
@@ -196,40 +155,47 @@ final class CompatibilityProxy implements Handler<HttpServerRequest> {
       if (method == HttpMethod.PUT && !p.isStatus() && hasStatusSubresource(p)) {
         return serially(() -> putKeepingStatus(p, uri, object));
       }
-      return serially(() -> send(method, uri, JSON, buffer(object)).map(u -> fix(p, method, u)));
+      return serially(() -> mock.send(method, uri, JSON, buffer(object)).map(a -> fix(p, method, a)));
     }
     if (method == HttpMethod.PATCH) {
-      String type = contentType.toLowerCase(Locale.ROOT);
-      if (type.startsWith(JSON_PATCH)) {
-        return serially(() -> send(method, uri, JSON_PATCH, body).map(u -> fix(p, method, u)));
-      }
-      if (type.startsWith(MERGE_PATCH) || type.startsWith(STRATEGIC_MERGE_PATCH)) {
-        JsonNode patch;
-        try {
-          patch = json.readTree(body.getBytes());
-        } catch (java.io.IOException e) {
-          return Future.succeededFuture(new Reply(400, status(400, "BadRequest", "the patch is not JSON: " + e.getMessage(), p)));
-        }
-        boolean strategic = type.startsWith(STRATEGIC_MERGE_PATCH);
-        return serially(() -> patch(p, patch, strategic));
-      }
-      return Future.succeededFuture(new Reply(415, status(415, "UnsupportedMediaType",
+      return patch(p, uri, contentType, body);
+    }
+    return Future.succeededFuture(new Reply(405, Statuses.failure(405, "MethodNotAllowed",
+        method + " is not supported", p)));
+  }
+
+  private Future<Reply> patch(ApiPath p, String uri, String contentType, Buffer body) {
+    String type = contentType.toLowerCase(Locale.ROOT);
+    if (type.startsWith(JSON_PATCH)) {
+      return serially(() -> mock.send(HttpMethod.PATCH, uri, JSON_PATCH, body).map(a -> fix(p, HttpMethod.PATCH, a)));
+    }
+    if (!type.startsWith(MERGE_PATCH) && !type.startsWith(STRATEGIC_MERGE_PATCH)) {
+      return Future.succeededFuture(new Reply(415, Statuses.failure(415, "UnsupportedMediaType",
           "the sandbox API server takes JSON patch, merge patch and strategic merge patch, not " + contentType
               + " (server-side apply is not supported)", p)));
     }
-    return Future.succeededFuture(new Reply(405, status(405, "MethodNotAllowed", method + " is not supported", p)));
+    JsonNode patch;
+    try {
+      patch = json.readTree(body.getBytes());
+    } catch (IOException e) {
+      return Future.succeededFuture(new Reply(400, Statuses.failure(400, "BadRequest",
+          "the patch is not JSON: " + e.getMessage(), p)));
+    }
+    boolean strategic = type.startsWith(STRATEGIC_MERGE_PATCH);
+    return serially(() -> readPatchWrite(p, patch, strategic));
   }
 
   /** A merge or strategic merge patch: read the object, patch it here, write it back whole. */
-  private Future<Reply> patch(ApiPath p, JsonNode patch, boolean strategic) {
-    return send(HttpMethod.GET, p.objectPath(), null, null).compose(current -> {
+  private Future<Reply> readPatchWrite(ApiPath p, JsonNode patch, boolean strategic) {
+    return mock.get(p.objectPath()).compose(current -> {
       if (current.status() != 200) {
         return Future.succeededFuture(fix(p, HttpMethod.PATCH, current));
       }
-      JsonNode live = tree(current.body());
+      JsonNode live = mock.tree(current.body());
       JsonNode patched = strategic ? Patches.strategicMergePatch(live, patch) : Patches.mergePatch(live, patch);
       if (!patched.isObject()) {
-        return Future.succeededFuture(new Reply(422, status(422, "Invalid", "the patch does not leave an object", p)));
+        return Future.succeededFuture(new Reply(422, Statuses.failure(422, "Invalid",
+            "the patch does not leave an object", p)));
       }
       ObjectNode object = (ObjectNode) patched;
       if (!object.path("metadata").has("resourceVersion")) {
@@ -237,58 +203,36 @@ final class CompatibilityProxy implements Handler<HttpServerRequest> {
       }
       normalise(p, object);
       if (p.isStatus()) {
-        return send(HttpMethod.PUT, p.statusPath(), JSON, buffer(object)).map(u -> fix(p, HttpMethod.PATCH, u));
+        return mock.send(HttpMethod.PUT, p.statusPath(), JSON, buffer(object)).map(a -> fix(p, HttpMethod.PATCH, a));
       }
       if (hasStatusSubresource(p)) {
         keepStatus(object, live);
       }
-      return send(HttpMethod.PUT, p.objectPath(), JSON, buffer(object)).map(u -> fix(p, HttpMethod.PATCH, u));
+      return mock.send(HttpMethod.PUT, p.objectPath(), JSON, buffer(object)).map(a -> fix(p, HttpMethod.PATCH, a));
     });
   }
 
-  /**
-   * The garbage collector's part, which the mock lacks: deleting an object deletes the objects in
-   * its namespace whose ownerReferences name it, and theirs in turn (background propagation, done
-   * before the answer). A Deployment's ReplicaSets and pods go with it on {@code helm uninstall}.
-   */
-  private Future<Void> deleteDependents(String namespace, String ownerUid, int depth) {
-    if (depth > MAX_OWNER_DEPTH) {
-      return Future.succeededFuture();
-    }
-    List<Future<Void>> kinds = new ArrayList<>();
-    for (Discovery.Resource r : Discovery.RESOURCES) {
-      if (!r.namespaced()) {
-        continue;
+  /** A PUT of the main resource of a kind with a status subresource leaves the status alone. */
+  private Future<Reply> putKeepingStatus(ApiPath p, String uri, ObjectNode object) {
+    return mock.get(p.objectPath()).compose(current -> {
+      if (current.status() == 200) {
+        keepStatus(object, mock.tree(current.body()));
       }
-      ApiPath collection = new ApiPath(r.group(), r.version(), namespace, r.plural(), "", "", false);
-      kinds.add(send(HttpMethod.GET, collection.objectPath(), null, null).compose(list -> {
-        if (list.status() != 200) {
-          return Future.succeededFuture();
-        }
-        List<Future<Void>> deletions = new ArrayList<>();
-        for (JsonNode item : tree(list.body()).path("items")) {
-          if (ownedBy(item, ownerUid)) {
-            String name = item.at("/metadata/name").asText();
-            String uid = item.at("/metadata/uid").asText("");
-            ApiPath dependent = new ApiPath(r.group(), r.version(), namespace, r.plural(), name, "", false);
-            deletions.add(send(HttpMethod.DELETE, dependent.objectPath(), null, null).compose(d ->
-                d.status() == 200 && !uid.isEmpty() ? deleteDependents(namespace, uid, depth + 1)
-                    : Future.<Void>succeededFuture()));
-          }
-        }
-        return Future.all(deletions).mapEmpty();
-      }));
-    }
-    return Future.all(kinds).mapEmpty();
+      return mock.send(HttpMethod.PUT, uri, JSON, buffer(object)).map(a -> fix(p, HttpMethod.PUT, a));
+    });
   }
 
-  private static boolean ownedBy(JsonNode item, String ownerUid) {
-    for (JsonNode ref : item.at("/metadata/ownerReferences")) {
-      if (ownerUid.equals(ref.path("uid").asText())) {
-        return true;
+  /** The delete, then (unless orphaned) the dependents of what it deleted. */
+  private Future<Reply> delete(ApiPath p, String uri, boolean orphan) {
+    // The client's body holds DeleteOptions; the mock ignores them, so none is sent on.
+    return mock.delete(uri).compose(answer -> {
+      Reply reply = fix(p, HttpMethod.DELETE, answer);
+      if (answer.status() != 200 || p.isCollection() || orphan) {
+        return Future.succeededFuture(reply);
       }
-    }
-    return false;
+      return collector.deleteDependents(p.namespace(), reply.body().at("/metadata/uid").asText(""))
+          .map(v -> reply);
+    });
   }
 
   /** Whether a delete asks to orphan the dependents (propagationPolicy=Orphan, or the old flag). */
@@ -306,16 +250,6 @@ final class CompatibilityProxy implements Handler<HttpServerRequest> {
     } catch (BadRequest e) {
       return false;
     }
-  }
-
-  /** A PUT of the main resource of a kind with a status subresource leaves the status alone. */
-  private Future<Reply> putKeepingStatus(ApiPath p, String uri, ObjectNode object) {
-    return send(HttpMethod.GET, p.objectPath(), null, null).compose(current -> {
-      if (current.status() == 200) {
-        keepStatus(object, tree(current.body()));
-      }
-      return send(HttpMethod.PUT, uri, JSON, buffer(object)).map(u -> fix(p, HttpMethod.PUT, u));
-    });
   }
 
   private static void keepStatus(ObjectNode object, JsonNode live) {
@@ -345,17 +279,17 @@ final class CompatibilityProxy implements Handler<HttpServerRequest> {
       try {
         return protobuf.decode(body.getBytes());
       } catch (KubeProtobuf.UnsupportedKind e) {
-        throw new BadRequest(new Reply(415, status(415, "UnsupportedMediaType", e.getMessage(), null)));
+        throw new BadRequest(new Reply(415, Statuses.failure(415, "UnsupportedMediaType", e.getMessage(), null)));
       }
     }
     try {
       JsonNode node = json.readTree(body.getBytes());
       if (node == null || !node.isObject()) {
-        throw new BadRequest(new Reply(400, status(400, "BadRequest", "the body is not a JSON object", null)));
+        throw new BadRequest(new Reply(400, Statuses.failure(400, "BadRequest", "the body is not a JSON object", null)));
       }
       return (ObjectNode) node;
-    } catch (java.io.IOException e) {
-      throw new BadRequest(new Reply(400, status(400, "BadRequest",
+    } catch (IOException e) {
+      throw new BadRequest(new Reply(400, Statuses.failure(400, "BadRequest",
           "the body is neither JSON nor Kubernetes protobuf (" + contentType + "): " + e.getMessage(), null)));
     }
   }
@@ -387,50 +321,33 @@ final class CompatibilityProxy implements Handler<HttpServerRequest> {
     return next;
   }
 
-  private Future<Upstream> send(HttpMethod method, String uri, String contentType, Buffer body) {
-    RequestOptions options = new RequestOptions()
-        .setMethod(method)
-        .setHost(mockHost)
-        .setPort(mockPort)
-        .setURI(uri)
-        .setIdleTimeout(30_000);
-    return http.request(options).compose(request -> {
-      if (contentType != null) {
-        request.putHeader(CONTENT_TYPE, contentType);
-      }
-      return body == null || body.length() == 0 ? request.send() : request.send(body);
-    }).compose(response -> response.body().map(b -> new Upstream(response.statusCode(), b)));
-  }
-
   /** Makes the mock's answer look like the API server's. */
-  private Reply fix(ApiPath p, HttpMethod method, Upstream u) {
+  private Reply fix(ApiPath p, HttpMethod method, MockServerClient.Answer answer) {
     // The mock answers patches with 202; the API server with 200.
-    int code = u.status() == 202 ? 200 : u.status();
+    int code = answer.status() == 202 ? 200 : answer.status();
     JsonNode body = null;
-    if (u.body() != null && u.body().length() > 0) {
+    if (answer.body() != null && answer.body().length() > 0) {
       try {
-        body = json.readTree(u.body().getBytes());
-      } catch (java.io.IOException e) {
+        body = json.readTree(answer.body().getBytes());
+      } catch (IOException e) {
         body = null;
       }
     }
     if (code >= 400) {
-      String reason = reason(code, method);
       if (body == null || !body.path("kind").asText().equals("Status")) {
-        return new Reply(code, status(code, reason, message(code, reason, p), p));
+        return new Reply(code, Statuses.failure(code, method, p));
       }
+      String reason = Statuses.reason(code, method);
       ObjectNode status = (ObjectNode) body;
       status.put("apiVersion", "v1");
       status.put("reason", reason);
       if (reason.equals("NotFound")) {
-        status.put("message", message(code, reason, p));
+        status.put("message", Statuses.message(code, reason, p));
       }
       return new Reply(code, status);
     }
     if (body == null) {
-      ObjectNode success = status(code, "", "", p);
-      success.put("status", "Success");
-      return new Reply(code, success);
+      return new Reply(code, Statuses.success(code));
     }
     if (p != null && body.isObject() && body.path("kind").asText().equals("List")) {
       Optional<Discovery.Resource> r = Discovery.find(p);
@@ -440,60 +357,6 @@ final class CompatibilityProxy implements Handler<HttpServerRequest> {
       }
     }
     return new Reply(code, body);
-  }
-
-  private static String reason(int code, HttpMethod method) {
-    return switch (code) {
-      case 400 -> "BadRequest";
-      case 401 -> "Unauthorized";
-      case 403 -> "Forbidden";
-      case 404 -> "NotFound";
-      case 405 -> "MethodNotAllowed";
-      case 409 -> method == HttpMethod.POST ? "AlreadyExists" : "Conflict";
-      case 410 -> "Expired";
-      case 415 -> "UnsupportedMediaType";
-      case 422 -> "Invalid";
-      default -> "InternalError";
-    };
-  }
-
-  /** The API server's wording, e.g. {@code deployments.apps "gim" not found}. */
-  private static String message(int code, String reason, ApiPath p) {
-    if (p == null) {
-      return reason;
-    }
-    String resource = p.group().isEmpty() ? p.plural() : p.plural() + "." + p.group();
-    return switch (reason) {
-      case "NotFound" -> p.isCollection() ? "the server could not find the requested resource"
-          : resource + " \"" + p.name() + "\" not found";
-      default -> resource + ": " + reason + " (" + code + ")";
-    };
-  }
-
-  private ObjectNode status(int code, String reason, String message, ApiPath p) {
-    ObjectNode s = json.createObjectNode();
-    s.put("kind", "Status");
-    s.put("apiVersion", "v1");
-    s.putObject("metadata");
-    s.put("status", "Failure");
-    if (!message.isEmpty()) {
-      s.put("message", message);
-    }
-    if (!reason.isEmpty()) {
-      s.put("reason", reason);
-    }
-    if (p != null) {
-      ObjectNode details = s.putObject("details");
-      if (!p.name().isEmpty()) {
-        details.put("name", p.name());
-      }
-      if (!p.group().isEmpty()) {
-        details.put("group", p.group());
-      }
-      details.put("kind", p.plural());
-    }
-    s.put("code", code);
-    return s;
   }
 
   private void reply(HttpServerRequest req, Reply reply) {
@@ -510,155 +373,11 @@ final class CompatibilityProxy implements Handler<HttpServerRequest> {
     }
   }
 
-  /** The mock's stored JSON; it wrote it itself, so a failure here is a bug, not a bad request. */
-  private JsonNode tree(Buffer body) {
-    try {
-      return json.readTree(body.getBytes());
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException("the mock server answered with something that is not JSON", e);
-    }
-  }
-
   private Buffer buffer(JsonNode node) {
     try {
       return Buffer.buffer(json.writeValueAsBytes(node));
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot write JSON", e);
-    }
-  }
-
-  // --- watches ---------------------------------------------------------------------------------
-
-  private static boolean isWatch(HttpServerRequest req, ApiPath p) {
-    String watch = req.getParam("watch");
-    return p.legacyWatch() || "true".equals(watch) || "1".equals(watch);
-  }
-
-  /**
-   * The mock's URI for a watch: the collection path with {@code watch=true}; a watch of one object
-   * becomes a field selector. The field selector goes unencoded, because the mock splits the raw
-   * query on {@code =} to find the watched name.
-   */
-  private static String upstreamWatchUri(HttpServerRequest req, ApiPath p) {
-    StringBuilder query = new StringBuilder("watch=true");
-    String fieldSelector = req.getParam("fieldSelector");
-    if (!p.isCollection()) {
-      fieldSelector = "metadata.name=" + p.name();
-    }
-    if (fieldSelector != null && !fieldSelector.isEmpty()) {
-      query.append("&fieldSelector=").append(fieldSelector);
-    }
-    String labelSelector = req.getParam("labelSelector");
-    if (labelSelector != null && !labelSelector.isEmpty()) {
-      query.append("&labelSelector=").append(java.net.URLEncoder.encode(labelSelector, StandardCharsets.UTF_8));
-    }
-    ApiPath collection = new ApiPath(p.group(), p.version(), p.namespace(), p.plural(), "", "", false);
-    return collection.objectPath() + "?" + query;
-  }
-
-  private void watch(HttpServerRequest req, ApiPath p) {
-    String upstreamUri = upstreamWatchUri(req, p);
-    WebSocketConnectOptions options = new WebSocketConnectOptions()
-        .setHost(mockHost)
-        .setPort(mockPort)
-        .setURI(upstreamUri);
-    long timeoutMillis = timeoutSeconds(req) * 1000L;
-    if (req.canUpgradeToWebSocket()) {
-      webSocketWatch(req, options, timeoutMillis);
-    } else {
-      streamingWatch(req, options, timeoutMillis);
-    }
-  }
-
-  private static long timeoutSeconds(HttpServerRequest req) {
-    try {
-      String t = req.getParam("timeoutSeconds");
-      return t == null ? 0 : Math.max(0, Long.parseLong(t));
-    } catch (NumberFormatException e) {
-      return 0;
-    }
-  }
-
-  /** The fabric8 client watches over a WebSocket: bridge it frame by frame. */
-  private void webSocketWatch(HttpServerRequest req, WebSocketConnectOptions options, long timeoutMillis) {
-    String uri = req.uri();
-    req.toWebSocket().onSuccess(client -> {
-      client.pause();
-      webSockets.connect(options).onSuccess(mock -> {
-        OpenWatch w = new OpenWatch(uri, () -> {
-          closeQuietly(client, (short) 1001, "the sandbox API server dropped its watches");
-          closeQuietly(mock, (short) 1000, "closed by the sandbox API server");
-        });
-        watches.add(w);
-        mock.textMessageHandler(client::writeTextMessage);
-        mock.binaryMessageHandler(client::writeBinaryMessage);
-        client.textMessageHandler(mock::writeTextMessage);
-        client.binaryMessageHandler(mock::writeBinaryMessage);
-        mock.closeHandler(v -> {
-          watches.remove(w);
-          closeQuietly(client, (short) 1000, "watch closed");
-        });
-        client.closeHandler(v -> {
-          watches.remove(w);
-          closeQuietly(mock, (short) 1000, "watch closed");
-        });
-        endAfter(timeoutMillis, w);
-        client.resume();
-      }).onFailure(e -> closeQuietly(client, (short) 1011, "the mock server refused the watch: " + e.getMessage()));
-    }).onFailure(e -> LOG.log(Level.WARNING, "WebSocket upgrade of " + uri + " failed", e));
-  }
-
-  /** client-go watches over a long HTTP response of newline-separated JSON events. */
-  private void streamingWatch(HttpServerRequest req, WebSocketConnectOptions options, long timeoutMillis) {
-    String uri = req.uri();
-    HttpServerResponse response = req.response();
-    webSockets.connect(options).onSuccess(mock -> {
-      if (response.closed()) {
-        closeQuietly(mock, (short) 1000, "client gone");
-        return;
-      }
-      OpenWatch w = new OpenWatch(uri, () -> {
-        closeQuietly(mock, (short) 1000, "closed by the sandbox API server");
-        if (!response.ended() && !response.closed()) {
-          response.end();
-        }
-      });
-      watches.add(w);
-      response.setStatusCode(200).setChunked(true).putHeader(CONTENT_TYPE, JSON);
-      response.writeHead();
-      mock.textMessageHandler(event -> {
-        if (!response.ended() && !response.closed()) {
-          response.write(event.endsWith("\n") ? event : event + "\n");
-        }
-      });
-      mock.closeHandler(v -> {
-        watches.remove(w);
-        if (!response.ended() && !response.closed()) {
-          response.end();
-        }
-      });
-      response.closeHandler(v -> {
-        watches.remove(w);
-        closeQuietly(mock, (short) 1000, "client gone");
-      });
-      endAfter(timeoutMillis, w);
-    }).onFailure(e -> reply(req, new Reply(500, status(500, "InternalError",
-        "the mock server refused the watch: " + e.getMessage(), null))));
-  }
-
-  private void endAfter(long millis, OpenWatch w) {
-    if (millis > 0) {
-      vertx.setTimer(millis, t -> {
-        if (watches.remove(w)) {
-          w.close().run();
-        }
-      });
-    }
-  }
-
-  private static void closeQuietly(io.vertx.core.http.WebSocketBase socket, short code, String reason) {
-    if (!socket.isClosed()) {
-      socket.close(code, reason.length() > 120 ? reason.substring(0, 120) : reason);
     }
   }
 }

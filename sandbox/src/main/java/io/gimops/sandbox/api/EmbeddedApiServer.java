@@ -79,26 +79,27 @@ public final class EmbeddedApiServer implements AutoCloseable {
 
   private KubernetesMockServer mock;
   private Vertx vertx;
-  private HttpServer server;
-  private CompatibilityProxy proxy;
+  private WatchBridge watches;
   private io.vertx.core.Context proxyContext;
   private KubernetesClient client;
   private Path workDir;
   private Path kubeconfig;
   private URI url;
+  private boolean used;
 
   /**
    * Starts the mock server, the proxy in front of it and a client, and creates the namespaces
    * {@code default} and {@code kube-system}.
    *
    * @return this server, started
-   * @throws IllegalStateException if it was started before
+   * @throws IllegalStateException if it was started before (a server starts once)
    */
   @SuppressWarnings("deprecation") // Serialization.jsonMapper(): what the mock's own constructors use
   public synchronized EmbeddedApiServer start() {
-    if (mock != null) {
-      throw new IllegalStateException("the embedded API server is already started");
+    if (used) {
+      throw new IllegalStateException("this embedded API server was started before; create a new one");
     }
+    used = true;
     try {
       workDir = Files.createTempDirectory("gimops-apiserver-");
       Map<ServerRequest, Queue<ServerResponse>> expectations = new HashMap<>();
@@ -115,9 +116,12 @@ public final class EmbeddedApiServer implements AutoCloseable {
           new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_1_1).setKeepAlive(true),
           new PoolOptions().setHttp1MaxSize(8));
       WebSocketClient webSockets = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(1000));
-      proxy = new CompatibilityProxy(vertx, http, webSockets, LOOPBACK, mock.getPort(), new ObjectMapper());
+      ObjectMapper json = new ObjectMapper();
+      MockServerClient toMock = new MockServerClient(http, webSockets, LOOPBACK, mock.getPort(), json);
+      watches = new WatchBridge(vertx, toMock);
+      CompatibilityProxy proxy = new CompatibilityProxy(toMock, watches, json);
       proxyContext = vertx.getOrCreateContext();
-      server = await(vertx.createHttpServer(new HttpServerOptions()
+      HttpServer server = await(vertx.createHttpServer(new HttpServerOptions()
           .setHost(LOOPBACK)
           .setPort(0)
           .setHttp2ClearTextEnabled(false)
@@ -192,7 +196,7 @@ public final class EmbeddedApiServer implements AutoCloseable {
   public int dropWatches() {
     requireStarted();
     CompletableFuture<Integer> dropped = new CompletableFuture<>();
-    proxyContext.runOnContext(v -> dropped.complete(proxy.dropWatches()));
+    proxyContext.runOnContext(v -> dropped.complete(watches.dropAll()));
     try {
       return dropped.get(STOP_SECONDS, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
@@ -206,7 +210,7 @@ public final class EmbeddedApiServer implements AutoCloseable {
   /** How many watches are open through this server right now. */
   public int openWatches() {
     requireStarted();
-    return proxy.openWatches();
+    return watches.count();
   }
 
   /** Stops the client, the proxy and the mock server, and deletes the kubeconfig. Idempotent. */
@@ -226,7 +230,9 @@ public final class EmbeddedApiServer implements AutoCloseable {
     }
     if (mock != null) {
       mock.destroy();
+      mock = null;
     }
+    url = null;
     if (workDir != null) {
       deleteRecursively(workDir);
       workDir = null;
@@ -235,7 +241,7 @@ public final class EmbeddedApiServer implements AutoCloseable {
 
   private void requireStarted() {
     if (url == null || vertx == null) {
-      throw new IllegalStateException("the embedded API server is not running: call start() first");
+      throw new IllegalStateException("the embedded API server is not running: start() it (once) and use it until close()");
     }
   }
 
