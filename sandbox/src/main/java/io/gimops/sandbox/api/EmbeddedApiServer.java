@@ -59,12 +59,17 @@ import java.util.stream.Stream;
  * }
  * }</pre>
  *
- * <p>What it is not: nothing runs workloads (pods are the sandbox controller's job), there is no
- * garbage collection by owner references, no admission, no OpenAPI, no server-side apply, no
- * exec/attach/port-forward, and label selectors support only {@code =}, {@code ==}, {@code !=},
- * {@code key} and {@code !key} (the mock's). Namespaces need not exist for objects to be created
- * in them (helm's {@code -n gim} needs nothing more); {@code default} and {@code kube-system}
- * exist from the start for listings.
+ * <p>Helm needs nothing but {@code --kubeconfig kubeconfig()}: no
+ * {@code --disable-openapi-validation}, and namespaces need not exist for objects to be created in
+ * them ({@code -n gim} just works); {@code default} and {@code kube-system} exist from the start
+ * for listings. Deleting an object deletes its dependents (owner references), as the garbage
+ * collector does.
+ *
+ * <p>What it is not: nothing runs workloads (pods are the sandbox controller's job), no
+ * admission, no OpenAPI schemas, no server-side apply, no {@code dryRun} writes, no
+ * exec/attach/port-forward, no cascading namespace deletion, and label selectors support only
+ * {@code =}, {@code ==}, {@code !=}, {@code key} and {@code !key} (the mock's). A new watch starts
+ * with ADDED for every matching object, whatever resourceVersion it asks from.
  */
 public final class EmbeddedApiServer implements AutoCloseable {
 
@@ -224,7 +229,9 @@ public final class EmbeddedApiServer implements AutoCloseable {
       try {
         await(vertx.close(), "stop the API proxy");
       } catch (IllegalStateException e) {
-        // still stop the mock below
+        // Say so, and still stop the mock below.
+        System.getLogger(EmbeddedApiServer.class.getName())
+            .log(System.Logger.Level.WARNING, "the API proxy did not stop cleanly", e);
       }
       vertx = null;
     }
@@ -241,7 +248,8 @@ public final class EmbeddedApiServer implements AutoCloseable {
 
   private void requireStarted() {
     if (url == null || vertx == null) {
-      throw new IllegalStateException("the embedded API server is not running: start() it (once) and use it until close()");
+      throw new IllegalStateException(
+          "the embedded API server is not running: start() it (once) and use it until close()");
     }
   }
 
@@ -295,12 +303,11 @@ public final class EmbeddedApiServer implements AutoCloseable {
   }
 
   /**
-   * The mock server logs every request at INFO and the Vert.x/Netty stack chatters; the sandbox's
-   * traffic is not news. Warnings still show.
+   * The mock server logs every request it serves at INFO; the sandbox's traffic is not news.
+   * Warnings still show. (Only the mock's loggers: the bot's own Vert.x logging is its business.)
    */
   private static List<Logger> quietLibraryLogging() {
-    List<Logger> loggers = Stream.of("io.fabric8.mockwebserver", "io.fabric8.kubernetes.client.server.mock",
-            "io.vertx", "io.netty")
+    List<Logger> loggers = Stream.of("io.fabric8.mockwebserver", "io.fabric8.kubernetes.client.server.mock")
         .map(Logger::getLogger)
         .toList();
     loggers.forEach(l -> l.setLevel(Level.WARNING));
