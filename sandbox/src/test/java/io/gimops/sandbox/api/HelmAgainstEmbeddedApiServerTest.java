@@ -131,7 +131,8 @@ class HelmAgainstEmbeddedApiServerTest {
 
   /**
    * "helm uninstall gsp -n gsp"; "Uninstalling GSP does not remove all state-related Kubernetes
-   * resources (ConfigMaps)": they are left for "kubectl delete cm --selector='app=<gsp.fullname>'".
+   * resources (ConfigMaps)": they are left for "kubectl delete cm --selector='app=<gsp.fullname>'",
+   * after which GSP installs again.
    */
   @Test
   void uninstallingGspRemovesItsReleaseButLeavesItsStateConfigMaps() {
@@ -156,6 +157,12 @@ class HelmAgainstEmbeddedApiServerTest {
     assertThat(k.configMaps().inNamespace("gsp").withLabel("app", "gsp").list().getItems())
         .extracting(cm -> cm.getMetadata().getName())
         .containsExactly("gsp-state");
+
+    k.configMaps().inNamespace("gsp").withLabel("app", "gsp").delete();
+    assertThat(k.configMaps().inNamespace("gsp").withLabel("app", "gsp").list().getItems()).isEmpty();
+    helm.ok(charts.dir(), "upgrade", "--install", "gsp", "gsp-100.0.101+1500.tgz", "-f", "gsp-values.yaml",
+        "-n", "gsp", "--timeout", "15m");
+    assertThat(k.configMaps().inNamespace("gsp").withName("gsp-state").get()).as("a reinstall starts afresh").isNotNull();
   }
 
   /** "helm list -A" sees every release, the monitoring charts (installed without -f) too. */
