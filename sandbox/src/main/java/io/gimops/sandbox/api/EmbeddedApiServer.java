@@ -107,6 +107,8 @@ public final class EmbeddedApiServer implements AutoCloseable {
     used = true;
     try {
       workDir = Files.createTempDirectory("gimops-apiserver-");
+      // If the JVM ends without close() (the sandbox stopped with Ctrl-C), still clean up.
+      workDir.toFile().deleteOnExit();
       Map<ServerRequest, Queue<ServerResponse>> expectations = new HashMap<>();
       MockWebServer web = new MockWebServer();
       web.setHttp2ClearTextEnabled(false);
@@ -136,6 +138,7 @@ public final class EmbeddedApiServer implements AutoCloseable {
       proxy.serverAddress(LOOPBACK + ":" + server.actualPort());
       url = URI.create("http://" + LOOPBACK + ":" + server.actualPort());
       kubeconfig = writeKubeconfig(workDir.resolve("kubeconfig"), url);
+      kubeconfig.toFile().deleteOnExit();
       client = newClient();
       for (String ns : List.of("default", "kube-system")) {
         client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
