@@ -15,7 +15,6 @@ import io.gimops.policies.domain.ClusterSnapshot;
 import io.gimops.policies.domain.Environment;
 import io.gimops.policies.domain.MetricPresence;
 import io.gimops.policies.domain.ServiceKind;
-import io.gimops.policies.domain.ServiceSpec;
 import io.gimops.policies.domain.ServiceState;
 import java.time.Clock;
 import java.time.Duration;
@@ -499,11 +498,6 @@ public final class ClusterObserver implements AutoCloseable {
       thread.shutdownNow();
       firstHealthy.completeExceptionally(new IllegalStateException("closed"));
     }
-  }
-
-  /** The specs of the services observed, for tests and diagnostics. */
-  List<ServiceSpec> services() {
-    return environment.inCycleOrder();
   }
 
   /** How many times informers listed again after a gap; for tests. */
