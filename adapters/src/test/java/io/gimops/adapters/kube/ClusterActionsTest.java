@@ -57,7 +57,7 @@ class ClusterActionsTest {
 
   private Pod readyPod(String ns, String name, String release, String version) {
     Pod p = world.resource(pod(ns, name, release, release, version)).create();
-    return world.resource(p).updateStatus(new PodBuilder(p).withStatus(ready(p)).build());
+    return world.resource(new PodBuilder(p).withStatus(ready(p)).build()).updateStatus();
   }
 
   private static ConfigMap configMap(String ns, String name, String app) {
@@ -160,8 +160,8 @@ class ClusterActionsTest {
         public void onDelete(Pod p, boolean unknown) {
           controller.execute(() -> {
             Pod next = world.resource(pod("gim", "gim-6d9f7c5b4-r7t2m", "gim", "gim", GIM_VERSION)).create();
-            next = world.resource(next).updateStatus(new PodBuilder(next)
-                .withStatus(becomesReady ? ready(next) : imagePullFailure(next, "ImagePullBackOff")).build());
+            next = world.resource(new PodBuilder(next)
+                .withStatus(becomesReady ? ready(next) : imagePullFailure(next, "ImagePullBackOff")).build()).updateStatus();
           });
         }
       });
@@ -285,7 +285,7 @@ class ClusterActionsTest {
     @DisplayName("no Running, Ready GIM pod: refused with the pods' states, nothing run")
     void noReadyPod() {
       Pod p = world.resource(pod("gim", GIM_POD, "gim", "gim", GIM_VERSION)).create();
-      world.resource(p).updateStatus(new PodBuilder(p).withStatus(imagePullFailure(p, "ImagePullBackOff")).build());
+      world.resource(new PodBuilder(p).withStatus(imagePullFailure(p, "ImagePullBackOff")).build()).updateStatus();
 
       ExportViewsResult r = actions.updateExportViews(lines::add, Duration.ofSeconds(10));
 

@@ -99,10 +99,9 @@ class ClusterObserverTest {
     world.resource(deployment(gimNs, "gim", "gim", "100.0.116+2900", 1, 1)).create();
     readyPod(gimNs, "gim-6d9f7c5b4-x2k8p", "gim", "gim", "100.0.116+2900");
     Job migration = world.resource(Workloads.job(gimNs, "gim-migrate-3", "gim", "migration")).create();
-    world.resource(migration).updateStatus(new JobBuilder(migration).withStatus(Workloads.succeeded(MIGRATED)).build());
+    world.resource(new JobBuilder(migration).withStatus(Workloads.succeeded(MIGRATED)).build()).updateStatus();
     Job transformation = world.resource(Workloads.job(gimNs, "gim-transform-3", "gim", "transformation")).create();
-    world.resource(transformation)
-        .updateStatus(new JobBuilder(transformation).withStatus(Workloads.succeeded(TRANSFORMED)).build());
+    world.resource(new JobBuilder(transformation).withStatus(Workloads.succeeded(TRANSFORMED)).build()).updateStatus();
 
     world.resource(HelmRecords.revision("gsp", 1).in(gspNs).chart("gsp", "100.0.100+1400").secret()).create();
     world.resource(statefulSet(gspNs, "gsp", "gsp", "100.0.100+1400", 2, 2)).create();
@@ -116,7 +115,7 @@ class ClusterObserverTest {
 
   private Pod readyPod(String ns, String name, String release, String chart, String version) {
     Pod p = world.resource(pod(ns, name, release, chart, version)).create();
-    return world.resource(p).updateStatus(new PodBuilder(p).withStatus(ready(p)).build());
+    return world.resource(new PodBuilder(p).withStatus(ready(p)).build()).updateStatus();
   }
 
   private void assertStandardState(ClusterSnapshot snap) {
@@ -209,8 +208,8 @@ class ClusterObserverTest {
         .filteredOn(s -> s.name().equals("gca-5c4b3a291-zzzzz")).singleElement()
         .satisfies(s -> assertThat(s.pendingSince()).isPresent());
 
-    p = world.resource(p).updateStatus(new PodBuilder(p).withStatus(imagePullFailure(p, "ErrImagePull")).build());
-    p = world.resource(p).updateStatus(new PodBuilder(p).withStatus(imagePullFailure(p, "ImagePullBackOff")).build());
+    p = world.resource(new PodBuilder(p).withStatus(imagePullFailure(p, "ErrImagePull")).build()).updateStatus();
+    p = world.resource(new PodBuilder(p).withStatus(imagePullFailure(p, "ImagePullBackOff")).build()).updateStatus();
     await().atMost(WAIT).untilAsserted(() -> assertThat(observer.snapshot().service(ServiceKind.GCA).pods())
         .filteredOn(s -> s.name().equals("gca-5c4b3a291-zzzzz")).singleElement()
         .satisfies(s -> assertThat(s.failingReason()).contains("ImagePullBackOff")));
@@ -228,9 +227,9 @@ class ClusterObserverTest {
     observe(Environment.standard("dev", "kind-dev", false));
 
     Pod p = world.pods().inNamespace("gsp").withName("gsp-1").get();
-    p = world.resource(p).updateStatus(new PodBuilder(p).withStatus(crashLoop(p, 3)).build());
-    p = world.resource(p).updateStatus(new PodBuilder(p).withStatus(crashLoop(p, 4)).build());
-    p = world.resource(p).updateStatus(new PodBuilder(p).withStatus(ready(p)).build());
+    p = world.resource(new PodBuilder(p).withStatus(crashLoop(p, 3)).build()).updateStatus();
+    p = world.resource(new PodBuilder(p).withStatus(crashLoop(p, 4)).build()).updateStatus();
+    p = world.resource(new PodBuilder(p).withStatus(ready(p)).build()).updateStatus();
     await().atMost(WAIT).untilAsserted(() -> assertThat(events)
         .filteredOn(e -> e instanceof PodReady r && r.pod().equals("gsp-1")).hasSize(1));
     assertThat(events).filteredOn(PodCrashLoopBackOff.class::isInstance).singleElement()
@@ -254,8 +253,8 @@ class ClusterObserverTest {
     Job migration = world.resource(Workloads.job("gim", "gim-migrate-4", "gim", "migration")).create();
     await().atMost(WAIT).until(() -> observer.snapshot().service(ServiceKind.GIM).migration() == MigrationState.RUNNING);
     Instant failedAt = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-    world.resource(migration).updateStatus(new JobBuilder(migration)
-        .withStatus(Workloads.failed(failedAt, "BackoffLimitExceeded", "Job has reached the specified backoff limit")).build());
+    world.resource(new JobBuilder(migration)
+        .withStatus(Workloads.failed(failedAt, "BackoffLimitExceeded", "Job has reached the specified backoff limit")).build()).updateStatus();
     await().atMost(WAIT).untilAsserted(() -> assertThat(events).anySatisfy(e ->
         assertThat(e).isInstanceOfSatisfying(JobFailed.class, f -> {
           assertThat(f.service()).isEqualTo(ServiceKind.GIM);
@@ -268,7 +267,7 @@ class ClusterObserverTest {
 
     Job transformation = world.resource(Workloads.job("gim", "gim-transform-4", "gim", "transformation")).create();
     Instant doneAt = Instant.now().truncatedTo(ChronoUnit.SECONDS).plusSeconds(60);
-    world.resource(transformation).updateStatus(new JobBuilder(transformation).withStatus(Workloads.succeeded(doneAt)).build());
+    world.resource(new JobBuilder(transformation).withStatus(Workloads.succeeded(doneAt)).build()).updateStatus();
     await().atMost(WAIT).untilAsserted(() -> assertThat(events).anySatisfy(e ->
         assertThat(e).isInstanceOfSatisfying(JobSucceeded.class, s -> {
           assertThat(s.job()).isEqualTo("gim-transform-4");
@@ -369,7 +368,7 @@ class ClusterObserverTest {
 
     cluster.whileDown(side -> {
       Pod p = side.pods().inNamespace("gim").withName("gim-6d9f7c5b4-x2k8p").get();
-      side.resource(p).updateStatus(new PodBuilder(p).withStatus(imagePullFailure(p, "ImagePullBackOff")).build());
+      side.resource(new PodBuilder(p).withStatus(imagePullFailure(p, "ImagePullBackOff")).build()).updateStatus();
       side.pods().inNamespace("gca").withName("gca-7f8b9c6d5-abcde").delete();
       side.resource(HelmRecords.revision("gsp", 2).in("gsp").chart("gsp", "100.0.101+1500").status("deployed").secret()).create();
     });
@@ -407,7 +406,7 @@ class ClusterObserverTest {
 
     cluster.dropWatches();
     Pod p = world.pods().inNamespace("gsp").withName("gsp-0").get();
-    world.resource(p).updateStatus(new PodBuilder(p).withStatus(crashLoop(p, 1)).build());
+    world.resource(new PodBuilder(p).withStatus(crashLoop(p, 1)).build()).updateStatus();
 
     await().atMost(WAIT).untilAsserted(() -> {
       assertThat(events).anySatisfy(e -> assertThat(e).isInstanceOf(PodCrashLoopBackOff.class));

@@ -86,12 +86,12 @@ class ObserverLatencyBenchmarkTest {
         List<Long> writes = new ArrayList<>();
         List<Long> overhead = new ArrayList<>();
         for (int round = 0; round < WARMUP + ROUNDS; round++) {
-          p = world.resource(p).updateStatus(new PodBuilder(p).withStatus(ready(p)).build());
+          p = world.resource(new PodBuilder(p).withStatus(ready(p)).build()).updateStatus();
           awaitEvent(seen, ClusterEvent.PodReady.class);
 
           Pod failing = new PodBuilder(p).withStatus(imagePullFailure(p, "ImagePullBackOff")).build();
           long before = System.nanoTime();
-          p = world.resource(p).updateStatus(failing);
+          p = world.resource(failing).updateStatus();
           long written = System.nanoTime();
           Seen s = awaitEvent(seen, ClusterEvent.PodImagePullFailure.class);
           if (round >= WARMUP) {
@@ -121,7 +121,7 @@ class ObserverLatencyBenchmarkTest {
       world.resource(Workloads.deployment(s[0], s[0], s[0], s[1], replicas, replicas)).create();
       for (int i = 0; i < replicas; i++) {
         Pod p = world.resource(pod(s[0], s[0] + "-" + i, s[0], s[0], s[1])).create();
-        world.resource(p).updateStatus(new PodBuilder(p).withStatus(ready(p)).build());
+        world.resource(new PodBuilder(p).withStatus(ready(p)).build()).updateStatus();
       }
     }
   }

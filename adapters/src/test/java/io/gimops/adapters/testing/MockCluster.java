@@ -13,7 +13,6 @@ import io.fabric8.mockwebserver.MockWebServer;
 import io.fabric8.mockwebserver.ServerRequest;
 import io.fabric8.mockwebserver.ServerResponse;
 import io.fabric8.mockwebserver.dsl.MockServerExpectation;
-import io.fabric8.mockwebserver.http.ByteString;
 import io.fabric8.mockwebserver.http.Dispatcher;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
@@ -67,6 +66,7 @@ public final class MockCluster implements AutoCloseable {
     port = server.getPort();
   }
 
+  @SuppressWarnings("deprecation") // the mock server's own constructors use the same mapper
   private KubernetesMockServer newServer() {
     return new KubernetesMockServer(new Context(Serialization.jsonMapper()), new MockWebServer(), responses,
         dispatcher, false);
@@ -202,11 +202,6 @@ public final class MockCluster implements AutoCloseable {
     @Override
     public void onMessage(WebSocket webSocket, String text) {
       delegate.onMessage(webSocket, text);
-    }
-
-    @Override
-    public void onMessage(WebSocket webSocket, ByteString bytes) {
-      delegate.onMessage(webSocket, bytes);
     }
 
     @Override
