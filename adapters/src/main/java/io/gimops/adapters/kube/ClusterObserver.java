@@ -407,28 +407,31 @@ public final class ClusterObserver implements AutoCloseable {
     boolean allUp = slots.stream().allMatch(s -> s.downSince().isEmpty());
     // A slow first list is no loss of sight: while starting, only a failing list or watch counts.
     boolean anyDown = slots.stream().anyMatch(s -> s.isDown() && (health != Health.STARTING || s.failing()));
-    List<ClusterEvent> events = new ArrayList<>();
     Health before = health;
+    ClusterEvent transition = null;
     if (allUp && health != Health.HEALTHY) {
       Duration blindFor = blindSince == null ? Duration.ZERO : Duration.between(blindSince, now);
       health = Health.HEALTHY;
       blindSince = null;
-      events.add(new ClusterEvent.ObserverHealthy(environment.name(), now, blindFor));
+      transition = new ClusterEvent.ObserverHealthy(environment.name(), now, blindFor);
     } else if (anyDown && health != Health.UNHEALTHY) {
       health = Health.UNHEALTHY;
       blindSince = slots.stream().map(WatchSlot::downSince).flatMap(Optional::stream).min(Instant::compareTo).orElse(now);
     }
     Optional<String> reason = reason();
-    Published p = published;
-    published = new Published(p.view(), health, reason);
     if (health == Health.UNHEALTHY && before != Health.UNHEALTHY) {
-      events.add(0, new ClusterEvent.ObserverUnhealthy(environment.name(), now, reason.orElse("")));
+      transition = new ClusterEvent.ObserverUnhealthy(environment.name(), now, reason.orElse(""));
       LOG.log(System.Logger.Level.WARNING, "observer of " + environment.name() + " is blind: " + reason.orElse(""));
     }
+    // The view first, health second: whoever sees "healthy" sees the relisted state, and the
+    // changes made while blind are published before ObserverHealthy.
     if (relisted || health != before) {
       recompute();
     }
-    deliver(events);
+    published = new Published(published.view(), health, reason);
+    if (transition != null) {
+      deliver(List.of(transition));
+    }
     if (health == Health.HEALTHY) {
       firstHealthy.complete(null);
     }

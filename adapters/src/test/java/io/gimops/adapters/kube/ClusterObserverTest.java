@@ -208,11 +208,12 @@ class ClusterObserverTest {
         .filteredOn(s -> s.name().equals("gca-5c4b3a291-zzzzz")).singleElement()
         .satisfies(s -> assertThat(s.pendingSince()).isPresent());
 
-    p = world.resource(new PodBuilder(p).withStatus(imagePullFailure(p, "ErrImagePull")).build()).updateStatus();
-    p = world.resource(new PodBuilder(p).withStatus(imagePullFailure(p, "ImagePullBackOff")).build()).updateStatus();
-    await().atMost(WAIT).untilAsserted(() -> assertThat(observer.snapshot().service(ServiceKind.GCA).pods())
-        .filteredOn(s -> s.name().equals("gca-5c4b3a291-zzzzz")).singleElement()
-        .satisfies(s -> assertThat(s.failingReason()).contains("ImagePullBackOff")));
+    for (String reason : List.of("ErrImagePull", "ImagePullBackOff", "ErrImagePull", "ImagePullBackOff")) {
+      p = world.resource(new PodBuilder(p).withStatus(imagePullFailure(p, reason)).build()).updateStatus();
+      await().atMost(WAIT).untilAsserted(() -> assertThat(observer.snapshot().service(ServiceKind.GCA).pods())
+          .filteredOn(s -> s.name().equals("gca-5c4b3a291-zzzzz")).singleElement()
+          .satisfies(s -> assertThat(s.failingReason()).contains(reason)));
+    }
     assertThat(events).filteredOn(PodImagePullFailure.class::isInstance).singleElement()
         .isInstanceOfSatisfying(PodImagePullFailure.class, e -> {
           assertThat(e.image()).isEqualTo(Workloads.image("gca", "100.0.101+2400"));
@@ -229,14 +230,17 @@ class ClusterObserverTest {
     Pod p = world.pods().inNamespace("gsp").withName("gsp-1").get();
     p = world.resource(new PodBuilder(p).withStatus(crashLoop(p, 3)).build()).updateStatus();
     p = world.resource(new PodBuilder(p).withStatus(crashLoop(p, 4)).build()).updateStatus();
+    await().atMost(WAIT).until(() -> events.stream().anyMatch(PodCrashLoopBackOff.class::isInstance));
+    p = world.resource(new PodBuilder(p).withStatus(crashLoop(p, 5)).build()).updateStatus();
     p = world.resource(new PodBuilder(p).withStatus(ready(p)).build()).updateStatus();
     await().atMost(WAIT).untilAsserted(() -> assertThat(events)
         .filteredOn(e -> e instanceof PodReady r && r.pod().equals("gsp-1")).hasSize(1));
+    // One event for the episode, however many restarts it saw (updates close together may coalesce).
     assertThat(events).filteredOn(PodCrashLoopBackOff.class::isInstance).singleElement()
         .isInstanceOfSatisfying(PodCrashLoopBackOff.class, e -> {
           assertThat(e.service()).isEqualTo(ServiceKind.GSP);
           assertThat(e.pod()).isEqualTo("gsp-1");
-          assertThat(e.restarts()).isEqualTo(3);
+          assertThat(e.restarts()).isIn(3, 4);
         });
     PodReady readyEvent = (PodReady) events.stream().filter(PodReady.class::isInstance).findFirst().orElseThrow();
     assertThat(readyEvent.version()).contains(Version.parse("100.0.100+1400"));
@@ -385,8 +389,11 @@ class ClusterObserverTest {
     assertThat(events).anySatisfy(e -> assertThat(e).isInstanceOf(PodImagePullFailure.class));
     assertThat(events).anySatisfy(e -> assertThat(e).isInstanceOfSatisfying(ObserverHealthy.class,
         h -> assertThat(h.blindFor()).isPositive()));
+    // Blind, then the changes made meanwhile, then sight again.
     int unhealthy = indexOf(ObserverUnhealthy.class);
-    assertThat(indexOf(PodImagePullFailure.class)).isGreaterThan(unhealthy);
+    int change = indexOf(PodImagePullFailure.class);
+    assertThat(change).isGreaterThan(unhealthy);
+    assertThat(events.subList(change, events.size())).last().isInstanceOf(ObserverHealthy.class);
   }
 
   @Test
