@@ -62,11 +62,12 @@ import java.util.function.Supplier;
  *       and {@link ClusterEvent.ObserverUnhealthy} is published. fabric8 keeps reconnecting; when
  *       the watch is back, that informer lists again (see {@link WatchSlot}), and once every
  *       informer is watching, {@link ClusterEvent.ObserverHealthy} follows. Changes made while
- *       blind surface as ordinary events then.
+ *       blind surface as ordinary events first, and whoever sees "healthy" sees the relisted state.
  * </ol>
  *
- * <p>Thread-safe: {@link #snapshot()} and the other readers may be called from any thread. The
- * observer does not own the client: closing the observer stops its informers, not the client.
+ * <p>Thread-safe: {@link #snapshot()} and the other readers may be called from any thread;
+ * listeners are called on the observer's thread, in order. The observer does not own the
+ * client: closing the observer stops its informers, not the client.
  */
 public final class ClusterObserver implements AutoCloseable {
 
