@@ -1,0 +1,442 @@
+package io.gimops.adapters.kube;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.StatusDetails;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.ExecWatch;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.gimops.policies.domain.PodPhase;
+import io.gimops.policies.domain.PodState;
+import io.gimops.policies.domain.ServiceKind;
+import io.gimops.policies.domain.ServiceSpec;
+import io.gimops.policies.domain.Environment;
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+
+/**
+ * The few things the bot does to the cluster itself, besides running helm: update GIM's export
+ * views, delete GSP's state ConfigMaps before a reinstall, and restart the GIM pod.
+ *
+ * <p>Every method blocks until it is done (run it on a worker thread) and never throws for what
+ * can be expected to go wrong (no pod, a refused call, a timeout): the result says what happened
+ * and what to do next.
+ */
+public final class ClusterActions {
+
+  /** The vendor's command: "forces GIM to rerun the migration job with the make-export-views parameter". */
+  public static final List<String> EXPORT_VIEWS_COMMAND =
+      List.of("./entrypoint.sh", "-job", "Job_MigrateGIM", "-make-export-views");
+
+  private static final System.Logger LOG = System.getLogger(ClusterActions.class.getName());
+
+  private final KubernetesClient client;
+  private final Environment environment;
+
+  public ClusterActions(KubernetesClient client, Environment environment) {
+    this.client = Objects.requireNonNull(client, "client");
+    this.environment = Objects.requireNonNull(environment, "environment");
+  }
+
+  // ------------------------------------------------------------------ export views
+
+  /**
+   * Runs {@code ./entrypoint.sh -job Job_MigrateGIM -make-export-views} in a Running, Ready GIM
+   * pod (the newest, if several), streaming what it prints.
+   *
+   * @param output receives each line as it arrives, on fabric8's thread; keep it quick
+   * @param timeout how long to wait for the command to end; it is not killed after that
+   */
+  public ExportViewsResult updateExportViews(Consumer<OutputLine> output, Duration timeout) {
+    Optional<ServiceSpec> gim = environment.service(ServiceKind.GIM);
+    if (gim.isEmpty()) {
+      return new ExportViewsResult(ExportViewsResult.Outcome.NOT_CONFIGURED, Optional.empty(), OptionalInt.empty(),
+          "environment " + environment.name() + " has no GIM service configured");
+    }
+    String ns = gim.get().namespace();
+    List<Pod> pods;
+    try {
+      pods = podsOf(gim.get());
+    } catch (KubernetesClientException e) {
+      return new ExportViewsResult(ExportViewsResult.Outcome.ERROR, Optional.empty(), OptionalInt.empty(),
+          "could not list GIM's pods in " + ns + ": " + apiError(e));
+    }
+    Optional<Pod> target = pods.stream()
+        .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
+        .filter(p -> {
+          PodState s = ClusterView.pod(p).state();
+          return s.phase() == PodPhase.RUNNING && s.ready();
+        })
+        .max(Comparator.comparing(ClusterActions::created));
+    if (target.isEmpty()) {
+      return new ExportViewsResult(ExportViewsResult.Outcome.NO_READY_POD, Optional.empty(), OptionalInt.empty(),
+          "no GIM pod in " + ns + " is Running and Ready " + describe(pods) + ": export views can be updated"
+              + " once GIM is Ready (after an upgrade, GIM is Ready only after its first transformation job)");
+    }
+    Pod pod = target.get();
+    String name = pod.getMetadata().getName();
+    String container = containerOf(pod, gim.get());
+    String command = String.join(" ", EXPORT_VIEWS_COMMAND);
+    LineSink out = new LineSink(OutputLine.Stream.STDOUT, output);
+    LineSink err = new LineSink(OutputLine.Stream.STDERR, output);
+    ExecWatch watch;
+    try {
+      watch = client.pods().inNamespace(ns).withName(name).inContainer(container)
+          .writingOutput(out).writingError(err)
+          .exec(EXPORT_VIEWS_COMMAND.toArray(String[]::new));
+    } catch (KubernetesClientException e) {
+      return new ExportViewsResult(ExportViewsResult.Outcome.ERROR, Optional.of(name), OptionalInt.empty(),
+          "could not run " + command + " in pod " + name + ": " + apiError(e));
+    }
+    try {
+      Integer code = watch.exitCode().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      out.flush();
+      err.flush();
+      if (code == null || code < 0) {
+        return new ExportViewsResult(ExportViewsResult.Outcome.FAILED, Optional.of(name), OptionalInt.empty(),
+            command + " in pod " + name + " ended without an exit code (the connection closed): check the pod's"
+                + " log (kubectl logs " + name + " -n " + ns + ") before running it again");
+      }
+      if (code == 0) {
+        return new ExportViewsResult(ExportViewsResult.Outcome.SUCCEEDED, Optional.of(name), OptionalInt.of(0),
+            "export views updated: " + command + " exited 0 in pod " + name);
+      }
+      return new ExportViewsResult(ExportViewsResult.Outcome.FAILED, Optional.of(name), OptionalInt.of(code),
+          command + " exited " + code + " in pod " + name + ": see its output; Data Export keeps using the"
+              + " export views in effect before");
+    } catch (TimeoutException e) {
+      return new ExportViewsResult(ExportViewsResult.Outcome.TIMED_OUT, Optional.of(name), OptionalInt.empty(),
+          command + " did not end within " + timeout.toMinutes() + "m in pod " + name + "; it may still be"
+              + " running there: follow it with kubectl logs " + name + " -n " + ns);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      return new ExportViewsResult(ExportViewsResult.Outcome.ERROR, Optional.of(name), OptionalInt.empty(),
+          "could not run " + command + " in pod " + name + ": "
+              + apiError(cause));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return new ExportViewsResult(ExportViewsResult.Outcome.ERROR, Optional.of(name), OptionalInt.empty(),
+          "interrupted while " + command + " ran in pod " + name + "; it may still be running there");
+    } finally {
+      watch.close();
+      out.flush();
+      err.flush();
+    }
+  }
+
+  // ------------------------------------------------------------------ GSP state ConfigMaps
+
+  /**
+   * Deletes the ConfigMaps selected by {@code app=<gsp fullname>} in GSP's namespace, as the
+   * vendor's page asks before reinstalling GSP. Refuses while GSP still runs (its workload or
+   * pods exist): it would lose track of its files on S3.
+   */
+  public ConfigMapCleanup deleteGspConfigMaps() {
+    Optional<ServiceSpec> gsp = environment.service(ServiceKind.GSP);
+    if (gsp.isEmpty()) {
+      return new ConfigMapCleanup(ConfigMapCleanup.Outcome.NOT_CONFIGURED, "", "", List.of(), List.of(),
+          "environment " + environment.name() + " has no GSP service configured");
+    }
+    String ns = gsp.get().namespace();
+    String fullname = gsp.get().fullname();
+    String selector = "app=" + fullname;
+    List<ConfigMap> selected;
+    try {
+      List<String> running = stillRunning(gsp.get());
+      if (!running.isEmpty()) {
+        return new ConfigMapCleanup(ConfigMapCleanup.Outcome.GSP_STILL_RUNNING, ns, selector, List.of(), List.of(),
+            "GSP still runs in " + ns + " (" + String.join(", ", running) + "): its state ConfigMaps are"
+                + " deleted only after `helm uninstall " + gsp.get().releaseName() + " -n " + ns
+                + "` has removed it; nothing was deleted");
+      }
+      selected = client.configMaps().inNamespace(ns).withLabel("app", fullname).list().getItems();
+    } catch (KubernetesClientException e) {
+      return new ConfigMapCleanup(ConfigMapCleanup.Outcome.ERROR, ns, selector, List.of(), List.of(),
+          "could not list ConfigMaps " + selector + " in " + ns + ": " + apiError(e) + "; nothing was deleted");
+    }
+    if (selected.isEmpty()) {
+      return new ConfigMapCleanup(ConfigMapCleanup.Outcome.NOTHING_TO_DELETE, ns, selector, List.of(), List.of(),
+          "no ConfigMap in " + ns + " matches " + selector + ": nothing to delete");
+    }
+    List<String> deleted = new ArrayList<>();
+    List<String> failed = new ArrayList<>();
+    for (ConfigMap cm : selected) {
+      String name = cm.getMetadata().getName();
+      try {
+        List<StatusDetails> gone = client.configMaps().inNamespace(ns).withName(name).delete();
+        // An empty answer means it was gone already: deleted all the same.
+        deleted.add(gone.isEmpty() ? name : gone.get(0).getName() == null ? name : gone.get(0).getName());
+      } catch (KubernetesClientException e) {
+        failed.add(name + ": " + apiError(e));
+      }
+    }
+    deleted.sort(Comparator.naturalOrder());
+    if (failed.isEmpty()) {
+      return new ConfigMapCleanup(ConfigMapCleanup.Outcome.DELETED, ns, selector, deleted, failed,
+          "deleted " + deleted.size() + " GSP state ConfigMap" + (deleted.size() == 1 ? "" : "s") + " (" + selector
+              + ") in " + ns + ": " + String.join(", ", deleted));
+    }
+    return new ConfigMapCleanup(ConfigMapCleanup.Outcome.PARTIAL, ns, selector, deleted, failed,
+        "deleted " + deleted.size() + " of " + selected.size() + " GSP state ConfigMaps (" + selector + ") in " + ns
+            + "; could not delete " + String.join("; ", failed) + ". Run it again before reinstalling GSP");
+  }
+
+  private List<String> stillRunning(ServiceSpec gsp) {
+    String ns = gsp.namespace();
+    String release = gsp.releaseName();
+    List<String> running = new ArrayList<>();
+    client.apps().statefulSets().inNamespace(ns).withLabel(ClusterView.INSTANCE, release).list().getItems()
+        .forEach(s -> running.add("statefulset " + s.getMetadata().getName()));
+    client.apps().deployments().inNamespace(ns).withLabel(ClusterView.INSTANCE, release).list().getItems()
+        .forEach(d -> running.add("deployment " + d.getMetadata().getName()));
+    podsOf(gsp).stream().filter(p -> p.getMetadata().getDeletionTimestamp() == null)
+        .forEach(p -> running.add("pod " + p.getMetadata().getName()));
+    return running;
+  }
+
+  // ------------------------------------------------------------------ GIM pod restart
+
+  /**
+   * Deletes the GIM pod (the newest, if several) and follows its replacement until it is Ready.
+   * "Simply restart the GIM pod. The GIM service detects the out-of-date schema and restarts the
+   * migration job, which picks up from where it left off."
+   *
+   * @param timeout how long the replacement may take to become Ready
+   */
+  public PodRestart restartGimPod(Duration timeout) {
+    Optional<ServiceSpec> spec = environment.service(ServiceKind.GIM);
+    if (spec.isEmpty()) {
+      return new PodRestart(PodRestart.Outcome.NOT_CONFIGURED, Optional.empty(), Optional.empty(),
+          "environment " + environment.name() + " has no GIM service configured");
+    }
+    ServiceSpec gim = spec.get();
+    String ns = gim.namespace();
+    CompletableFuture<Pod> replacementReady = new CompletableFuture<>();
+    AtomicReference<Pod> replacement = new AtomicReference<>();
+    AtomicReference<String> oldUid = new AtomicReference<>();
+    SharedIndexInformer<Pod> informer;
+    try {
+      // Watch before deleting, so a replacement that is quick to appear is not missed.
+      informer = client.pods().inNamespace(ns).withLabel(ClusterView.INSTANCE, gim.releaseName())
+          .inform(new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(Pod p) {
+              consider(p);
+            }
+
+            @Override
+            public void onUpdate(Pod before, Pod p) {
+              consider(p);
+            }
+
+            @Override
+            public void onDelete(Pod p, boolean finalStateUnknown) {
+            }
+
+            private void consider(Pod p) {
+              String uid = oldUid.get();
+              if (uid == null || uid.equals(ClusterView.uidOf(p)) || p.getMetadata().getDeletionTimestamp() != null) {
+                return;
+              }
+              replacement.accumulateAndGet(p, (a, b) -> a == null || !created(b).isBefore(created(a)) ? b : a);
+              if (ClusterView.pod(p).state().ready()) {
+                replacementReady.complete(p);
+              }
+            }
+          });
+    } catch (KubernetesClientException e) {
+      return new PodRestart(PodRestart.Outcome.ERROR, Optional.empty(), Optional.empty(),
+          "could not watch GIM's pods in " + ns + ": " + apiError(e) + "; nothing was restarted");
+    }
+    try {
+      Optional<Pod> old = informer.getStore().list().stream()
+          .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
+          .max(Comparator.comparing(ClusterActions::created));
+      if (old.isEmpty()) {
+        return new PodRestart(PodRestart.Outcome.NO_POD, Optional.empty(), Optional.empty(),
+            "there is no GIM pod in " + ns + " to restart (is GIM installed and scaled up?)");
+      }
+      String oldName = old.get().getMetadata().getName();
+      oldUid.set(ClusterView.uidOf(old.get()));
+      try {
+        client.pods().inNamespace(ns).withName(oldName).delete();
+      } catch (KubernetesClientException e) {
+        return new PodRestart(PodRestart.Outcome.ERROR, Optional.of(oldName), Optional.empty(),
+            "could not delete GIM pod " + oldName + ": " + apiError(e) + "; nothing was restarted");
+      }
+      // A replacement may have appeared between the delete and the uid being known to the handler.
+      informer.getStore().list().forEach(p -> {
+        if (!oldUid.get().equals(ClusterView.uidOf(p)) && p.getMetadata().getDeletionTimestamp() == null) {
+          replacement.accumulateAndGet(p, (a, b) -> a == null || !created(b).isBefore(created(a)) ? b : a);
+          if (ClusterView.pod(p).state().ready()) {
+            replacementReady.complete(p);
+          }
+        }
+      });
+      try {
+        Pod ready = replacementReady.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        String newName = ready.getMetadata().getName();
+        return new PodRestart(PodRestart.Outcome.RESTARTED, Optional.of(oldName), Optional.of(newName),
+            "restarted GIM: deleted pod " + oldName + "; its replacement " + newName + " is Ready. GIM resumes an"
+                + " interrupted database migration on start");
+      } catch (TimeoutException e) {
+        Pod latest = replacement.get();
+        if (latest == null) {
+          return new PodRestart(PodRestart.Outcome.NOT_READY_IN_TIME, Optional.of(oldName), Optional.empty(),
+              "deleted GIM pod " + oldName + " but no replacement appeared within " + seconds(timeout)
+                  + ": check GIM's Deployment in " + ns + " (kubectl describe deployment " + gim.releaseName()
+                  + " -n " + ns + ")");
+        }
+        Pod current = Optional.ofNullable(informer.getStore().get(latest)).orElse(latest);
+        PodState s = ClusterView.pod(current).state();
+        return new PodRestart(PodRestart.Outcome.NOT_READY_IN_TIME, Optional.of(oldName),
+            Optional.of(s.name()), "deleted GIM pod " + oldName + "; its replacement " + s.name()
+                + " is not Ready after " + seconds(timeout) + " (" + describe(s) + "). After an upgrade GIM is Ready"
+                + " only once its first transformation job has completed; if the pod is failing, roll back");
+      } catch (ExecutionException e) {
+        return new PodRestart(PodRestart.Outcome.ERROR, Optional.of(oldName), Optional.empty(),
+            "deleted GIM pod " + oldName + " but could not follow its replacement: " + e.getCause());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return new PodRestart(PodRestart.Outcome.ERROR, Optional.of(oldName), Optional.ofNullable(replacement.get())
+            .map(p -> p.getMetadata().getName()), "interrupted while following GIM's restart; pod " + oldName
+            + " was deleted");
+      }
+    } finally {
+      informer.close();
+    }
+  }
+
+  // ------------------------------------------------------------------ helpers
+
+  private List<Pod> podsOf(ServiceSpec spec) {
+    return client.pods().inNamespace(spec.namespace()).withLabel(ClusterView.INSTANCE, spec.releaseName())
+        .list().getItems();
+  }
+
+  /** The container named after the chart (the pod's {@code app.kubernetes.io/name}), else the first. */
+  private static String containerOf(Pod pod, ServiceSpec spec) {
+    List<Container> containers = pod.getSpec() == null ? List.of() : pod.getSpec().getContainers();
+    String chart = ClusterView.labels(pod).getOrDefault("app.kubernetes.io/name", spec.kind().id());
+    return containers.stream().map(Container::getName).filter(chart::equals).findFirst()
+        .orElse(containers.isEmpty() ? chart : containers.get(0).getName());
+  }
+
+  private static Instant created(Pod p) {
+    return ClusterView.time(p.getMetadata().getCreationTimestamp()).orElse(Instant.EPOCH);
+  }
+
+  private static String describe(List<Pod> pods) {
+    if (pods.isEmpty()) {
+      return "(there are no GIM pods)";
+    }
+    List<String> each = new ArrayList<>();
+    for (Pod p : pods) {
+      each.add(p.getMetadata().getName() + " " + describe(ClusterView.pod(p).state()));
+    }
+    return "(" + String.join(", ", each) + ")";
+  }
+
+  private static String describe(PodState s) {
+    String phase = s.phase().name().charAt(0) + s.phase().name().substring(1).toLowerCase(java.util.Locale.ROOT);
+    return phase + s.waitingReason().map(r -> ", " + r).orElse("") + (s.ready() ? ", Ready" : ", not Ready");
+  }
+
+  private static String seconds(Duration d) {
+    return d.toSeconds() >= 120 ? d.toMinutes() + "m" : d.toSeconds() + "s";
+  }
+
+  /** What went wrong with an API call, in words that point at the fix. */
+  private static String apiError(Throwable e) {
+    for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
+      if (c instanceof io.fabric8.kubernetes.client.http.WebSocketHandshakeException h && h.getResponse() != null) {
+        int code = h.getResponse().code();
+        return code == 403
+            ? "forbidden: the bot's service account needs create on pods/exec here"
+            : "the API server refused the exec connection (HTTP " + code + ")";
+      }
+      if (c instanceof KubernetesClientException k && k.getCode() == 403) {
+        return "forbidden: the bot's service account lacks the permission (" + k.getMessage() + ")";
+      }
+      if (c instanceof KubernetesClientException k && k.getCode() > 0) {
+        return "the API server answered " + k.getCode() + " (" + k.getMessage() + ")";
+      }
+      if (c instanceof java.net.ConnectException || c instanceof java.nio.channels.ClosedChannelException
+          || c instanceof java.net.http.HttpConnectTimeoutException) {
+        return "the API server does not answer (" + c.getClass().getSimpleName() + ")";
+      }
+    }
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return root == e ? String.valueOf(e.getMessage()) : e.getMessage() + " (" + root + ")";
+  }
+
+  /** Splits what a command prints into lines for the consumer; a consumer that throws is logged. */
+  private static final class LineSink extends OutputStream {
+    private final OutputLine.Stream stream;
+    private final Consumer<OutputLine> consumer;
+    private final ByteArrayOutputStream line = new ByteArrayOutputStream();
+
+    LineSink(OutputLine.Stream stream, Consumer<OutputLine> consumer) {
+      this.stream = stream;
+      this.consumer = consumer;
+    }
+
+    @Override
+    public synchronized void write(int b) {
+      if (b == '\n') {
+        emit();
+      } else {
+        line.write(b);
+      }
+    }
+
+    @Override
+    public synchronized void write(byte[] b, int off, int len) {
+      for (int i = off; i < off + len; i++) {
+        write(b[i]);
+      }
+    }
+
+    /** Emits a last line that had no line end. */
+    @Override
+    public synchronized void flush() {
+      if (line.size() > 0) {
+        emit();
+      }
+    }
+
+    private void emit() {
+      String text = line.toString(StandardCharsets.UTF_8);
+      line.reset();
+      if (text.endsWith("\r")) {
+        text = text.substring(0, text.length() - 1);
+      }
+      try {
+        consumer.accept(new OutputLine(stream, text));
+      } catch (RuntimeException e) {
+        LOG.log(System.Logger.Level.WARNING, "output consumer failed on a line; the command goes on", e);
+      }
+    }
+  }
+}

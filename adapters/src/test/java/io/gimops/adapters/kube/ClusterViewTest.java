@@ -1,0 +1,177 @@
+package io.gimops.adapters.kube;
+
+import static io.gimops.adapters.testing.Workloads.crashLoop;
+import static io.gimops.adapters.testing.Workloads.imagePullFailure;
+import static io.gimops.adapters.testing.Workloads.pod;
+import static io.gimops.adapters.testing.Workloads.ready;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.JobStatusBuilder;
+import io.gimops.adapters.helm.HelmReleaseReader;
+import io.gimops.adapters.testing.HelmRecords;
+import io.gimops.adapters.testing.Workloads;
+import io.gimops.policies.domain.Environment;
+import io.gimops.policies.domain.MigrationState;
+import io.gimops.policies.domain.PodPhase;
+import io.gimops.policies.domain.PodState;
+import io.gimops.policies.domain.ServiceKind;
+import io.gimops.policies.domain.Version;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/** The object-to-state mapping and the change rules, without a server. */
+class ClusterViewTest {
+
+  private static final Instant T0 = Instant.parse("2026-11-22T10:00:00Z");
+  private final HelmReleaseReader reader = new HelmReleaseReader();
+  private final Environment env = Environment.standard("dev", "kind-dev", false);
+
+  private static Pod created(Pod p, Instant at) {
+    return new PodBuilder(p).editMetadata().withUid(UUID.randomUUID().toString())
+        .withCreationTimestamp(at.toString()).endMetadata().build();
+  }
+
+  private static Pod withStatus(Pod p, io.fabric8.kubernetes.api.model.PodStatus s) {
+    return new PodBuilder(p).withStatus(s).build();
+  }
+
+  @Test
+  @DisplayName("a pod's state: phase, Ready, the failing waiting reason, pending since creation, restarts, version from helm.sh/chart")
+  void podState() {
+    Pod p = created(pod("gim", "gim-a", "gim", "gim", "100.0.116+2900"), T0);
+
+    PodState pending = ClusterView.pod(p).state();
+    assertThat(pending.phase()).isEqualTo(PodPhase.PENDING);
+    assertThat(pending.pendingSince()).contains(T0);
+    assertThat(pending.version()).contains(Version.parse("100.0.116+2900"));
+
+    PodState pulling = ClusterView.pod(withStatus(p, imagePullFailure(p, "ErrImagePull"))).state();
+    assertThat(pulling.failingReason()).contains("ErrImagePull");
+    assertThat(pulling.pendingSince()).contains(T0);
+
+    PodState crashing = ClusterView.pod(withStatus(p, crashLoop(p, 7))).state();
+    assertThat(crashing.phase()).isEqualTo(PodPhase.RUNNING);
+    assertThat(crashing.failingReason()).contains("CrashLoopBackOff");
+    assertThat(crashing.restarts()).isEqualTo(7);
+    assertThat(crashing.pendingSince()).isEmpty();
+
+    PodState up = ClusterView.pod(withStatus(p, ready(p))).state();
+    assertThat(up.ready()).isTrue();
+    assertThat(up.waitingReason()).isEmpty();
+  }
+
+  @Test
+  @DisplayName("a failing init container counts, and wins over a harmless waiting reason")
+  void initContainers() {
+    Pod p = created(pod("gim", "gim-a", "gim", "gim", "100.0.116+2900"), T0);
+    Pod init = new PodBuilder(p).editStatus()
+        .addToInitContainerStatuses(new ContainerStatusBuilder().withName("wait-for-db").withImage("busybox")
+            .withNewState().withNewWaiting().withReason("CreateContainerConfigError").withMessage("secret \"db\" not found")
+            .endWaiting().endState().build())
+        .addToContainerStatuses(new ContainerStatusBuilder().withName("gim").withImage("gim")
+            .withNewState().withNewWaiting().withReason("PodInitializing").endWaiting().endState().build())
+        .endStatus().build();
+
+    ClusterView.PodView v = ClusterView.pod(init);
+    assertThat(v.state().failingReason()).contains("CreateContainerConfigError");
+    assertThat(v.waiting()).hasValueSatisfying(w -> {
+      assertThat(w.container()).isEqualTo("wait-for-db");
+      assertThat(w.message()).contains("secret");
+    });
+  }
+
+  @Test
+  @DisplayName("helm.sh/chart carries the version with '+' written '_'; a chart name with dashes still parses")
+  void chartLabel() {
+    assertThat(ClusterView.chartVersion(Map.of("helm.sh/chart", "gim-100.0.116_2900")))
+        .contains(Version.parse("100.0.116+2900"));
+    assertThat(ClusterView.chartVersion(Map.of("helm.sh/chart", "gim-monitoring-100.0.116_2900")))
+        .contains(Version.parse("100.0.116+2900"));
+    assertThat(ClusterView.chartVersion(Map.of("helm.sh/chart", "gim-1.2.3-rc.1"))).isEmpty();
+    assertThat(ClusterView.chartVersion(Map.of())).isEmpty();
+  }
+
+  @Test
+  @DisplayName("GIM's migration is the newest migration Job's; a Job with counts but no conditions still completes")
+  void migrationState() {
+    Job old = job("gim-migrate-1", "migration", T0, Workloads.failed(T0.plusSeconds(60), "BackoffLimitExceeded", "x"));
+    Job resumed = job("gim-migrate-2", "migration", T0.plusSeconds(600), null);
+    List<ClusterView.JobView> jobs = new ArrayList<>(List.of(ClusterView.job(old), ClusterView.job(resumed)));
+    assertThat(ClusterView.migration(jobs)).isEqualTo(MigrationState.RUNNING);
+
+    Job countsOnly = job("gim-migrate-2", "migration", T0.plusSeconds(600),
+        new JobStatusBuilder().withActive(0).withSucceeded(1).withCompletionTime(T0.plusSeconds(900).toString()).build());
+    assertThat(ClusterView.migration(List.of(ClusterView.job(old), ClusterView.job(countsOnly))))
+        .isEqualTo(MigrationState.COMPLETED);
+    assertThat(ClusterView.migration(List.of(ClusterView.job(old)))).isEqualTo(MigrationState.INCOMPLETE);
+    assertThat(ClusterView.migration(List.of())).isEqualTo(MigrationState.NONE);
+  }
+
+  private static Job job(String name, String kind, Instant created, io.fabric8.kubernetes.api.model.batch.v1.JobStatus status) {
+    Job j = Workloads.job("gim", name, "gim", kind);
+    return new JobBuilder(j).editMetadata().withUid(UUID.randomUUID().toString())
+        .withCreationTimestamp(created.toString()).endMetadata()
+        .withStatus(status == null ? j.getStatus() : status).build();
+  }
+
+  @Test
+  @DisplayName("change rules: the first view is a silent baseline; one event per failure episode; a vanished pod leaves nothing behind")
+  void changeRules() {
+    ChangeDetector d = new ChangeDetector("dev");
+    List<Secret> secrets = List.of(HelmRecords.revision("gca", 1).in("gca").chart("gca", "100.0.100+2300").secret());
+    Pod p = created(pod("gca", "gca-a", "gca", "gca", "100.0.100+2300"), T0);
+
+    assertThat(d.next(view(secrets, withStatus(p, crashLoop(p, 1))), T0)).isEmpty();
+    assertThat(d.next(view(secrets, withStatus(p, crashLoop(p, 2))), T0)).isEmpty();
+    assertThat(d.next(view(secrets, withStatus(p, ready(p))), T0))
+        .singleElement().isInstanceOf(ClusterEvent.PodReady.class);
+    assertThat(d.next(view(secrets, withStatus(p, crashLoop(p, 3))), T0))
+        .singleElement().isInstanceOf(ClusterEvent.PodCrashLoopBackOff.class);
+    assertThat(d.next(view(secrets, withStatus(p, imagePullFailure(p, "ImagePullBackOff"))), T0))
+        .extracting(ClusterEvent::kind)
+        .containsExactly(ClusterEvent.Kind.POD_PENDING, ClusterEvent.Kind.POD_IMAGE_PULL_FAILURE);
+    assertThat(d.next(view(secrets, withStatus(p, imagePullFailure(p, "ErrImagePull"))), T0)).isEmpty();
+
+    assertThat(d.next(view(secrets), T0)).isEmpty();
+    Pod again = new PodBuilder(withStatus(p, imagePullFailure(p, "ImagePullBackOff"))).editMetadata()
+        .withUid(UUID.randomUUID().toString()).endMetadata().build();
+    assertThat(d.next(view(secrets, again), T0)).extracting(ClusterEvent::kind)
+        .containsExactly(ClusterEvent.Kind.POD_PENDING, ClusterEvent.Kind.POD_IMAGE_PULL_FAILURE);
+  }
+
+  private ClusterView view(List<Secret> secrets, Pod... pods) {
+    return ClusterView.of(env, new ClusterView.Inputs(List.of(), List.of(), List.of(pods), List.of(), secrets), reader::decode);
+  }
+
+  @Test
+  @DisplayName("a release's first revision, its upgrade and its uninstall are status changes")
+  void releaseChanges() {
+    ChangeDetector d = new ChangeDetector("dev");
+    d.next(view(List.of()), T0);
+    Secret v1 = HelmRecords.revision("gim", 1).in("gim").chart("gim", "100.0.116+2900").status("superseded").secret();
+    Secret v2 = HelmRecords.revision("gim", 2).in("gim").chart("gim", "100.0.117+3000").secret();
+
+    List<ClusterEvent> installed = d.next(view(List.of(HelmRecords.revision("gim", 1).in("gim")
+        .chart("gim", "100.0.116+2900").secret())), T0);
+    assertThat(installed).singleElement().isInstanceOfSatisfying(ClusterEvent.ReleaseStatusChanged.class, c -> {
+      assertThat(c.service()).isEqualTo(ServiceKind.GIM);
+      assertThat(c.summary()).isEqualTo("release gim went from uninstalled to revision 1 deployed (100.0.116+2900)");
+    });
+    assertThat(d.next(view(List.of(v1, v2)), T0)).singleElement()
+        .satisfies(e -> assertThat(e.summary()).isEqualTo(
+            "release gim went from revision 1 deployed to revision 2 deployed (100.0.117+3000)"));
+    assertThat(d.next(view(List.of()), T0)).singleElement()
+        .satisfies(e -> assertThat(e.summary()).isEqualTo("release gim went from revision 2 deployed to uninstalled"));
+  }
+}
