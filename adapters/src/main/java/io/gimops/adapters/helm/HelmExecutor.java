@@ -99,6 +99,9 @@ public final class HelmExecutor implements AutoCloseable {
       stop(process);
     }, deadline.toMillis(), TimeUnit.MILLISECONDS);
     Deque<String> kept = new ArrayDeque<>();
+    // Stopping helm closes its output stream under the reader: the outcome is decided after the
+    // process ends, from why it ended, not from how reading stopped.
+    Optional<IOException> lost = Optional.empty();
     try (BufferedReader r = new BufferedReader(
         new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
       for (String line = r.readLine(); line != null; line = r.readLine()) {
@@ -108,22 +111,26 @@ public final class HelmExecutor implements AutoCloseable {
           kept.removeFirst();
         }
       }
+    } catch (IOException e) {
+      lost = Optional.of(e);
+    }
+    try {
       int exit = process.waitFor();
       List<String> lines = List.copyOf(kept);
-      if (closed.get() && !killed.get() && exit != 0) {
-        return new HelmResult(Outcome.CANCELLED, -1, since(t0), lines, "the bot shut down while "
-            + step.describe() + " ran; helm was stopped: check `helm history` before retrying");
-      }
       if (killed.get()) {
         return new HelmResult(Outcome.KILLED, -1, since(t0), lines, "helm ran past its timeout of "
             + PlanStep.helmDuration(step.effectiveTimeout()) + " plus " + config.killMargin().toSeconds()
             + "s and was killed: the release may be left pending; check `/gim history`");
       }
+      if (closed.get() && exit != 0) {
+        return new HelmResult(Outcome.CANCELLED, -1, since(t0), lines, "the bot shut down while "
+            + step.describe() + " ran; helm was stopped: check `/gim history` before retrying");
+      }
+      if (lost.isPresent()) {
+        return new HelmResult(Outcome.FAILED, exit, since(t0), lines,
+            "lost helm's output (" + lost.get().getMessage() + "); helm exited with " + exit + ": check `/gim history`");
+      }
       return classify(exit, lines, step, since(t0));
-    } catch (IOException e) {
-      stop(process);
-      return new HelmResult(Outcome.FAILED, -1, since(t0), List.copyOf(kept),
-          "lost helm's output: " + e.getMessage());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       stop(process);
