@@ -1,0 +1,121 @@
+package io.gimops.sandbox.kubelet;
+
+import io.fabric8.kubernetes.client.NamespacedKubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.Response;
+import io.fabric8.mockwebserver.http.WebSocket;
+import io.fabric8.mockwebserver.http.WebSocketListener;
+import java.net.InetAddress;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The fabric8 mock API server in CRUD mode on loopback, with a client that reconnects dropped
+ * watches quickly, and {@link #dropWatches()}: closes every open watch from the server's side,
+ * as an API server restart does.
+ */
+final class MockCluster implements AutoCloseable {
+
+  /** Held so the levels stick (java.util.logging keeps loggers weakly). */
+  private static final List<Logger> QUIETED = List.of(
+      Logger.getLogger("io.vertx"), Logger.getLogger("io.netty"), Logger.getLogger("io.fabric8"));
+
+  static {
+    QUIETED.forEach(l -> l.setLevel(Level.SEVERE));
+  }
+
+  private final WatchTrackingDispatcher dispatcher = new WatchTrackingDispatcher();
+  private final KubernetesMockServer server;
+  final NamespacedKubernetesClient client;
+
+  MockCluster() {
+    server = new KubernetesMockServer(new Context(Serialization.jsonMapper()), new MockWebServer(), new HashMap<>(),
+        dispatcher, false);
+    server.init(InetAddress.getLoopbackAddress(), 0);
+    client = server.createClient(b -> b.editOrNewConfig()
+        .withWatchReconnectInterval(50)
+        .withWatchReconnectLimit(-1)
+        .withRequestRetryBackoffInterval(50)
+        .endConfig());
+  }
+
+  /** Closes every watch the server holds open; clients see the connection end and reconnect. */
+  int dropWatches() {
+    return dispatcher.dropAll();
+  }
+
+  @Override
+  public void close() {
+    client.close();
+    server.destroy();
+  }
+
+  /** The CRUD dispatcher, remembering each watch's socket so a test can close it. */
+  private static final class WatchTrackingDispatcher extends KubernetesCrudDispatcher {
+    private final Set<WebSocket> open = ConcurrentHashMap.newKeySet();
+
+    @Override
+    public MockResponse handleWatch(String path) {
+      MockResponse response = super.handleWatch(path);
+      WebSocketListener inner = response.getWebSocketListener();
+      return response.withWebSocketUpgrade(new WebSocketListener() {
+        @Override
+        public void onBeforeAccept(WebSocket webSocket, Response r) {
+          inner.onBeforeAccept(webSocket, r);
+        }
+
+        @Override
+        public void onOpen(WebSocket webSocket, Response r) {
+          open.add(webSocket);
+          inner.onOpen(webSocket, r);
+        }
+
+        @Override
+        public void onMessage(WebSocket webSocket, String text) {
+          inner.onMessage(webSocket, text);
+        }
+
+        @Override
+        public void onMessage(WebSocket webSocket, byte[] bytes) {
+          inner.onMessage(webSocket, bytes);
+        }
+
+        @Override
+        public void onClosing(WebSocket webSocket, int code, String reason) {
+          inner.onClosing(webSocket, code, reason);
+        }
+
+        @Override
+        public void onClosed(WebSocket webSocket, int code, String reason) {
+          open.remove(webSocket);
+          inner.onClosed(webSocket, code, reason);
+        }
+
+        @Override
+        public void onFailure(WebSocket webSocket, Throwable error, Response r) {
+          open.remove(webSocket);
+          inner.onFailure(webSocket, error, r);
+        }
+      });
+    }
+
+    int dropAll() {
+      int n = 0;
+      for (WebSocket ws : List.copyOf(open)) {
+        open.remove(ws);
+        ws.close(1000, "dropped by the test");
+        n++;
+      }
+      return n;
+    }
+  }
+}
