@@ -9,10 +9,11 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.gimops.sandbox.kubelet.Key.Kind;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
 
 /**
@@ -23,10 +24,11 @@ import java.util.stream.Stream;
  */
 final class Caches {
 
-  private final Map<Kind, List<SharedIndexInformer<? extends HasMetadata>>> informers = new EnumMap<>(Kind.class);
+  /** Written while starting, read meanwhile by informer callbacks: concurrent structures. */
+  private final Map<Kind, List<SharedIndexInformer<? extends HasMetadata>>> informers = new ConcurrentHashMap<>();
 
   void add(Kind kind, SharedIndexInformer<? extends HasMetadata> informer) {
-    informers.computeIfAbsent(kind, k -> new ArrayList<>()).add(informer);
+    informers.computeIfAbsent(kind, k -> new CopyOnWriteArrayList<>()).add(informer);
   }
 
   Stream<HasMetadata> list(Kind kind) {

@@ -65,6 +65,9 @@ final class DeploymentController {
       owners.collect("Deployment", key.namespace(), key.name());
       return;
     }
+    if (d.getSpec() == null || d.getSpec().getTemplate() == null) {
+      return; // the API server refuses these; nothing to run
+    }
     List<ReplicaSet> owned = client.apps().replicaSets().inNamespace(key.namespace()).list().getItems().stream()
         .filter(rs -> Owners.controlledBy(rs, d))
         .collect(Collectors.toCollection(ArrayList::new));
@@ -270,8 +273,9 @@ final class DeploymentController {
     int updatedReady = (int) newPods.stream().filter(PodStatuses::isReady).count();
     DeploymentStrategy strategy = d.getSpec().getStrategy();
     var rolling = strategy == null ? null : strategy.getRollingUpdate();
-    int maxUnavailable = "Recreate".equals(strategyType(d)) ? desired
+    int maxUnavailable = "Recreate".equals(strategyType(d)) ? 0
         : Workloads.scaled(rolling == null ? null : rolling.getMaxUnavailable(), desired, false, desired * 25 / 100);
+    int sized = owned.stream().mapToInt(rs -> Workloads.replicas(rs.getSpec().getReplicas())).sum();
     boolean available = ready >= desired - maxUnavailable;
     boolean complete = updated == desired && replicas == desired && updatedReady == desired;
 
@@ -284,7 +288,7 @@ final class DeploymentController {
         .withUpdatedReplicas(updated)
         .withReadyReplicas(ready)
         .withAvailableReplicas(ready)
-        .withUnavailableReplicas(Math.max(0, desired - ready))
+        .withUnavailableReplicas(Math.max(0, sized - ready))
         .withCollisionCount(d.getStatus() == null ? null : d.getStatus().getCollisionCount())
         .withConditions(
             condition(old, "Available", available,

@@ -48,7 +48,7 @@ final class JobController {
       started.remove(key);
       return;
     }
-    if (JobStatuses.finished(job) || Boolean.TRUE.equals(job.getSpec().getSuspend())) {
+    if (JobStatuses.finished(job) || (job.getSpec() != null && Boolean.TRUE.equals(job.getSpec().getSuspend()))) {
       started.remove(key);
       return;
     }

@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.ContainerState;
 import io.fabric8.kubernetes.api.model.ContainerStateBuilder;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
+import io.fabric8.kubernetes.api.model.HostIP;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.PodConditionBuilder;
@@ -185,7 +186,7 @@ final class PodStatuses {
             condition(old, "PodScheduled", true, null, null, now));
     if (sandboxReady) {
       String ip = podIp(pod);
-      b.withPodIP(ip).withPodIPs(new PodIP(ip)).withHostIPs(new io.fabric8.kubernetes.api.model.HostIP(HOST_IP));
+      b.withPodIP(ip).withPodIPs(new PodIP(ip)).withHostIPs(new HostIP(HOST_IP));
     }
     List<ContainerStatus> statuses = new ArrayList<>();
     for (Container c : containers) {

@@ -42,6 +42,9 @@ final class ReplicaSetController {
       client.apps().replicaSets().inNamespace(key.namespace()).withName(key.name()).delete();
       return;
     }
+    if (rs.getSpec() == null || rs.getSpec().getTemplate() == null) {
+      return;
+    }
     List<Pod> pods = client.pods().inNamespace(key.namespace()).list().getItems().stream()
         .filter(p -> Owners.controlledBy(p, rs))
         .filter(p -> p.getMetadata().getDeletionTimestamp() == null)

@@ -48,6 +48,9 @@ final class StatefulSetController {
       owners.collect("StatefulSet", key.namespace(), key.name());
       return;
     }
+    if (sts.getSpec() == null || sts.getSpec().getTemplate() == null) {
+      return;
+    }
     String name = sts.getMetadata().getName();
     String revision = name + "-" + templates.hash(sts.getSpec().getTemplate(),
         sts.getStatus() == null ? null : sts.getStatus().getCollisionCount());

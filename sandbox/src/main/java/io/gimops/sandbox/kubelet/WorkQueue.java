@@ -99,16 +99,23 @@ final class WorkQueue implements AutoCloseable {
     }
   }
 
-  /** Stops taking work, interrupts the running reconcile and waits for the thread to end. */
+  /**
+   * Stops taking work and waits for the reconcile under way, if any, to finish: interrupting it
+   * would abandon an HTTP exchange half-way, which can leave the shared client's connection
+   * unusable for the next user. Only a reconcile still running after ten seconds is interrupted.
+   */
   @Override
   public void close() {
     closed = true;
-    executor.shutdownNow();
+    executor.shutdown();
     try {
       if (!executor.awaitTermination(10, TimeUnit.SECONDS)) {
-        LOG.log(Level.WARNING, "the sandbox controller's thread did not stop within 10 s");
+        LOG.log(Level.WARNING, "the sandbox controller's reconcile did not finish within 10 s; interrupting it");
+        executor.shutdownNow();
+        executor.awaitTermination(5, TimeUnit.SECONDS);
       }
     } catch (InterruptedException e) {
+      executor.shutdownNow();
       Thread.currentThread().interrupt();
     }
     queued.clear();

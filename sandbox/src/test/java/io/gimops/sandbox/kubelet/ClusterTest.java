@@ -71,6 +71,12 @@ abstract class ClusterTest {
     recorder.close();
   }
 
+  /** Replaces the test's controller with one built from {@code builder}. */
+  void restartController(SandboxController.Builder builder) {
+    controller.close();
+    controller = builder.build().start();
+  }
+
   SandboxController.Builder fast() {
     return SandboxController.builder(client)
         .namespaces(ns)
@@ -82,7 +88,7 @@ abstract class ClusterTest {
   }
 
   static ConditionFactory eventually() {
-    return await().atMost(Duration.ofSeconds(10));
+    return await().atMost(Duration.ofSeconds(10)).ignoreExceptions();
   }
 
   List<Pod> pods() {

@@ -15,6 +15,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -22,6 +24,12 @@ import java.util.logging.Logger;
  * The fabric8 mock API server in CRUD mode on loopback, with a client that reconnects dropped
  * watches quickly, and {@link #dropWatches()}: closes every open watch from the server's side,
  * as an API server restart does.
+ *
+ * <p>It also works around a deadlock in the mock (7.8.0): when a watch closes, the mock's
+ * {@code WatchEventsListener.onClosed} waits, on the server's only event loop, for the watch's
+ * sender thread to finish, while that thread waits (up to 30 s, {@code VertxMockWebSocket}) for
+ * the event loop to complete a write. Every request then stalls for 30 s; clients time out after
+ * 10 s and retry. Here {@code onClosed} and {@code onFailure} run off the event loop.
  */
 final class MockCluster implements AutoCloseable {
 
@@ -33,7 +41,12 @@ final class MockCluster implements AutoCloseable {
     QUIETED.forEach(l -> l.setLevel(Level.SEVERE));
   }
 
-  private final WatchTrackingDispatcher dispatcher = new WatchTrackingDispatcher();
+  private final ExecutorService closer = Executors.newCachedThreadPool(r -> {
+    Thread t = new Thread(r, "mock-watch-closer");
+    t.setDaemon(true);
+    return t;
+  });
+  private final WatchTrackingDispatcher dispatcher = new WatchTrackingDispatcher(closer);
   private final KubernetesMockServer server;
   final NamespacedKubernetesClient client;
 
@@ -53,15 +66,26 @@ final class MockCluster implements AutoCloseable {
     return dispatcher.dropAll();
   }
 
+  /** How many watches the server holds open. */
+  int openWatches() {
+    return dispatcher.open.size();
+  }
+
   @Override
   public void close() {
     client.close();
     server.destroy();
+    closer.shutdown();
   }
 
   /** The CRUD dispatcher, remembering each watch's socket so a test can close it. */
   private static final class WatchTrackingDispatcher extends KubernetesCrudDispatcher {
     private final Set<WebSocket> open = ConcurrentHashMap.newKeySet();
+    private final ExecutorService closer;
+
+    WatchTrackingDispatcher(ExecutorService closer) {
+      this.closer = closer;
+    }
 
     @Override
     public MockResponse handleWatch(String path) {
@@ -97,13 +121,13 @@ final class MockCluster implements AutoCloseable {
         @Override
         public void onClosed(WebSocket webSocket, int code, String reason) {
           open.remove(webSocket);
-          inner.onClosed(webSocket, code, reason);
+          closer.execute(() -> inner.onClosed(webSocket, code, reason)); // not on the event loop
         }
 
         @Override
         public void onFailure(WebSocket webSocket, Throwable error, Response r) {
           open.remove(webSocket);
-          inner.onFailure(webSocket, error, r);
+          closer.execute(() -> inner.onFailure(webSocket, error, r)); // not on the event loop
         }
       });
     }
