@@ -10,6 +10,7 @@ import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.Response;
 import io.fabric8.mockwebserver.http.WebSocket;
 import io.fabric8.mockwebserver.http.WebSocketListener;
+import java.lang.reflect.Field;
 import java.net.InetAddress;
 import java.util.HashMap;
 import java.util.List;
@@ -25,11 +26,13 @@ import java.util.logging.Logger;
  * watches quickly, and {@link #dropWatches()}: closes every open watch from the server's side,
  * as an API server restart does.
  *
- * <p>It also works around a deadlock in the mock (7.8.0): when a watch closes, the mock's
+ * <p>It also works around two faults in the mock (7.8.0) when a watch closes. (1) The mock's
  * {@code WatchEventsListener.onClosed} waits, on the server's only event loop, for the watch's
- * sender thread to finish, while that thread waits (up to 30 s, {@code VertxMockWebSocket}) for
- * the event loop to complete a write. Every request then stalls for 30 s; clients time out after
- * 10 s and retry. Here {@code onClosed} and {@code onFailure} run off the event loop.
+ * sender thread, while that thread may be waiting (up to 30 s, {@code VertxMockWebSocket}) for
+ * the event loop to complete a write: every request stalls for 30 s. (2) It shuts the sender down
+ * before it deregisters the watch: a write in between throws {@code RejectedExecutionException}
+ * inside the dispatcher, the request never gets a response, and the client retries after its 10 s
+ * timeout. Here a closed watch is deregistered at once, then closed off the event loop.
  */
 final class MockCluster implements AutoCloseable {
 
@@ -83,8 +86,25 @@ final class MockCluster implements AutoCloseable {
     private final Set<WebSocket> open = ConcurrentHashMap.newKeySet();
     private final ExecutorService closer;
 
+    /** The dispatcher's own registry of watches, which it sends every change to. */
+    private final Set<?> registered;
+
     WatchTrackingDispatcher(ExecutorService closer) {
       this.closer = closer;
+      try {
+        Field field = KubernetesCrudDispatcher.class.getDeclaredField("watchEventListeners");
+        field.setAccessible(true);
+        this.registered = (Set<?>) field.get(this);
+      } catch (ReflectiveOperationException e) {
+        throw new IllegalStateException("the mock server changed: no KubernetesCrudDispatcher.watchEventListeners", e);
+      }
+    }
+
+    /** Stops sending to a closed watch now, and lets the mock finish closing it off the event loop. */
+    private void closed(WebSocket webSocket, WebSocketListener inner, Runnable close) {
+      open.remove(webSocket);
+      registered.remove(inner);
+      closer.execute(close);
     }
 
     @Override
@@ -120,14 +140,12 @@ final class MockCluster implements AutoCloseable {
 
         @Override
         public void onClosed(WebSocket webSocket, int code, String reason) {
-          open.remove(webSocket);
-          closer.execute(() -> inner.onClosed(webSocket, code, reason)); // not on the event loop
+          closed(webSocket, inner, () -> inner.onClosed(webSocket, code, reason));
         }
 
         @Override
         public void onFailure(WebSocket webSocket, Throwable error, Response r) {
-          open.remove(webSocket);
-          closer.execute(() -> inner.onFailure(webSocket, error, r)); // not on the event loop
+          closed(webSocket, inner, () -> inner.onFailure(webSocket, error, r));
         }
       });
     }
