@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
@@ -169,6 +170,35 @@ abstract class ClusterTest {
         }
       }
     }
+  }
+
+  /**
+   * What {@code helm upgrade --wait} (v3.18, pkg/kube/ready.go) checks for a Deployment: the
+   * status observed the current generation, and the new ReplicaSet (owned by the Deployment,
+   * same template but for pod-template-hash) has at least replicas - maxUnavailable Ready pods.
+   */
+  boolean helmSeesReady(Deployment d) {
+    if (d.getStatus() == null || !Objects.equals(d.getStatus().getObservedGeneration(), d.getMetadata().getGeneration())) {
+      return false;
+    }
+    Templates templates = new Templates(client.getKubernetesSerialization());
+    int replicas = Workloads.replicas(d.getSpec().getReplicas());
+    int expectedReady = replicas - replicas * 25 / 100;
+    return client.apps().replicaSets().inNamespace(ns).list().getItems().stream()
+        .filter(rs -> Owners.controlledBy(rs, d))
+        .filter(rs -> templates.sameTemplate(rs.getSpec().getTemplate(), d.getSpec().getTemplate()))
+        .anyMatch(rs -> rs.getStatus() != null && rs.getStatus().getReadyReplicas() != null
+            && rs.getStatus().getReadyReplicas() >= expectedReady);
+  }
+
+  /** What {@code helm upgrade --wait} (v3.18) checks for a StatefulSet with a RollingUpdate strategy. */
+  static boolean helmSeesReady(StatefulSet s) {
+    int replicas = Workloads.replicas(s.getSpec().getReplicas());
+    return s.getStatus() != null
+        && Objects.equals(s.getStatus().getObservedGeneration(), s.getMetadata().getGeneration())
+        && s.getStatus().getUpdatedReplicas() != null && s.getStatus().getUpdatedReplicas() >= replicas
+        && Objects.equals(s.getStatus().getReadyReplicas(), replicas)
+        && Objects.equals(s.getStatus().getCurrentRevision(), s.getStatus().getUpdateRevision());
   }
 
   static boolean isPending(Pod p) {

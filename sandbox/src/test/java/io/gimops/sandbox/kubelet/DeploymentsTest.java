@@ -73,6 +73,7 @@ class DeploymentsTest extends ClusterTest {
                   org.assertj.core.groups.Tuple.tuple("Progressing", "True", "NewReplicaSetAvailable"));
         }));
     eventually().untilAsserted(() -> assertThat(replicaSets().get(0).getStatus().getReadyReplicas()).isEqualTo(2));
+    assertThat(helmSeesReady(deployment("gca"))).as("helm --wait is satisfied").isTrue();
   }
 
   @Test
@@ -107,8 +108,10 @@ class DeploymentsTest extends ClusterTest {
     String oldHash = replicaSets().get(0).getMetadata().getLabels().get(Labels.POD_TEMPLATE_HASH);
 
     changeTemplate("gca", "gca", V2, Map.of());
+    assertThat(helmSeesReady(deployment("gca"))).as("helm waits for the new ReplicaSet").isFalse();
 
     eventually().untilAsserted(() -> {
+      assertThat(helmSeesReady(deployment("gca"))).isTrue();
       assertThat(pods()).hasSize(3).allSatisfy(p -> {
         assertThat(p.getMetadata().getLabels()).containsEntry(Labels.CHART, Charts.chartLabel("gca", V2));
         assertThat(PodStatuses.isReady(p)).isTrue();

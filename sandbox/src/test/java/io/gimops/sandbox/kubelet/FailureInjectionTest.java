@@ -124,9 +124,10 @@ class FailureInjectionTest extends ClusterTest {
       assertThat(d.getStatus().getReplicas()).isEqualTo(2);
       assertThat(d.getStatus().getUpdatedReplicas()).isEqualTo(1);
       assertThat(d.getStatus().getReadyReplicas()).isEqualTo(1);
-      assertThat(d.getStatus().getUnavailableReplicas()).isZero();
+      assertThat(d.getStatus().getUnavailableReplicas()).as("the new pod is not available").isEqualTo(1);
     });
     assertThat(readyPods()).extracting(p -> p.getMetadata().getName()).containsExactly(serving);
+    assertThat(helmSeesReady(deployment("gca"))).as("helm upgrade --wait would time out").isFalse();
 
     changeTemplate("gca", "gca", V1, Map.of()); // helm rollback
 
@@ -136,6 +137,7 @@ class FailureInjectionTest extends ClusterTest {
       assertThat(d.getStatus().getReplicas()).isEqualTo(1);
       assertThat(d.getStatus().getUpdatedReplicas()).isEqualTo(1);
       assertThat(d.getStatus().getReadyReplicas()).isEqualTo(1);
+      assertThat(helmSeesReady(d)).as("helm rollback --wait succeeds").isTrue();
     });
   }
 

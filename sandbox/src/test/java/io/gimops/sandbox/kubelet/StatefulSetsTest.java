@@ -68,6 +68,7 @@ class StatefulSetsTest extends ClusterTest {
       assertThat(s.getStatus().getReadyReplicas()).isEqualTo(3);
       assertThat(s.getStatus().getCurrentRevision()).isEqualTo(s.getStatus().getUpdateRevision());
       assertThat(s.getStatus().getObservedGeneration()).isEqualTo(2L);
+      assertThat(helmSeesReady(s)).as("helm --wait is satisfied").isTrue();
       assertThat(pods()).hasSize(3).allSatisfy(p -> assertThat(p.getMetadata().getLabels())
           .containsEntry(Labels.CHART, Charts.chartLabel("gsp", V2))
           .containsEntry(Labels.CONTROLLER_REVISION_HASH, s.getStatus().getUpdateRevision()));
