@@ -42,8 +42,13 @@ import java.util.function.Function;
  *       workload create another.</li>
  *   <li>A GIM pod ({@code app.kubernetes.io/name=gim}) turns Ready only once its transformation
  *       Job succeeded, and, when its template says {@code gimops.io/schema-change: "true"}, after
- *       a migration Job (see {@link GimJobs}). Every Job in the namespaces runs for the job
- *       duration and then completes.</li>
+ *       a migration Job. The pod launches them: {@code <pod>-migration} and
+ *       {@code <pod>-transformation}, labelled {@code gimops.io/job=migration|transformation},
+ *       {@code app.kubernetes.io/instance=<release>}, {@code app.kubernetes.io/name=gim} and the
+ *       pod's {@code helm.sh/chart}, annotated {@code gimops.io/launched-by=<pod>}, owned by the
+ *       Deployment. Every Job in the namespaces (a chart's hook Jobs too) runs for the job
+ *       duration, then completes ({@code startTime}, {@code completionTime},
+ *       {@code succeeded: 1}, condition Complete).</li>
  *   <li>{@link #inject injected failures}, per service and version (the version in the pod's
  *       {@code helm.sh/chart} label):
  *       <ul>
@@ -68,7 +73,9 @@ import java.util.function.Function;
  * <h2>How</h2>
  * Informers (list and watch, with a resync period) on Deployments, ReplicaSets, StatefulSets,
  * Pods and Jobs only queue keys; one thread takes the keys and reconciles each from the live
- * state it reads back from the API server, never from the event, so a missed or repeated event,
+ * state it reads back from the API server, never from the event (the caches only say what to look
+ * at, and that an owner still exists; a missing owner is confirmed live before anything is
+ * deleted), so a missed or repeated event,
  * a dropped watch or a restart of the controller changes nothing: the next resync or event
  * brings every object to where it should be. The same thread runs the timers (ready delay, job
  * duration, failure interval). Timestamps come from the {@link Clock}; delays are real time.
