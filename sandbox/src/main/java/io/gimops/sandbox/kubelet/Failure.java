@@ -1,0 +1,19 @@
+package io.gimops.sandbox.kubelet;
+
+/**
+ * A failure the sandbox can inject for one service at one version, each one a way the vendor's
+ * page says an upgrade goes wrong ("a pod is in pending state for longer than a timeout", "the
+ * Docker image is not available", a migration job that "did not complete successfully").
+ *
+ * <p>What each looks like in the API is the controller's contract; see {@link SandboxController}.
+ */
+public enum Failure {
+  /** The image cannot be pulled: Pending, container waiting ErrImagePull / ImagePullBackOff. */
+  IMAGE_MISSING,
+  /** The container starts and exits: Running, waiting CrashLoopBackOff, restarts climbing. */
+  CRASH_LOOP,
+  /** No node fits the pod: Pending, PodScheduled=False (Unschedulable), never started. */
+  STUCK_PENDING,
+  /** GIM's migration Job fails; GIM still turns Ready on a half-migrated database. */
+  MIGRATION_FAILS
+}
