@@ -120,6 +120,6 @@ public final class BacklogTrend {
   }
 
   private static String minutes(Duration d) {
-    return d.toMinutes() + "m";
+    return io.gimops.policies.decision.PlanStep.helmDuration(d);
   }
 }

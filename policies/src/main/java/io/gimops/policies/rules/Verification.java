@@ -19,8 +19,9 @@ import java.util.List;
  *
  * <ol>
  *   <li>The release is {@code deployed} at the expected version; {@code failed} fails at once.
- *   <li>A pod failing in a way waiting will not fix (CrashLoopBackOff, ImagePullBackOff, ...) or
- *       Pending past the threshold fails at once.
+ *   <li>A new pod failing in a way waiting will not fix (CrashLoopBackOff, ImagePullBackOff, ...)
+ *       or any pod Pending past the threshold fails at once; a failing pod of the release being
+ *       left (after a rollback, the broken one) is waited for until it is replaced.
  *   <li>Every desired replica is Ready and runs the expected version. GIM "does not report the
  *       Ready state until the first post-upgrade transformation job has completed successfully",
  *       so for GIM a transformation job completed since the action started is also required.
@@ -89,7 +90,11 @@ public final class Verification {
     }
 
     for (PodState p : s.pods()) {
-      p.failingReason().ifPresent(r -> fatal.add("pod " + p.name() + " is in " + r));
+      // A failing pod of the release being left (after a rollback, the broken one) is waiting to
+      // be replaced; only the new pods' failures are final.
+      boolean old = p.version().filter(v -> !v.equals(expected)).isPresent();
+      p.failingReason().ifPresent(r -> (old ? unmet : fatal).add((old ? "old pod " : "pod ") + p.name() + " is in " + r
+          + (old ? ", waiting for it to be replaced" : "")));
       if (p.pendingLongerThan(settings.pendingThreshold(), now)) {
         fatal.add("pod " + p.name() + " Pending longer than " + settings.pendingThreshold().toMinutes() + "m");
       }
@@ -104,7 +109,9 @@ public final class Verification {
 
     if (s.kind() == ServiceKind.GIM) {
       remedies.add(Remedy.RESTART_POD);
-      if (s.lastTransformationCompleted().filter(t -> !t.isBefore(actionStarted)).isPresent()) {
+      // Kubernetes stamps a Job's completion to the second: compare at that precision.
+      Instant since = actionStarted.truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+      if (s.lastTransformationCompleted().filter(t -> !t.isBefore(since)).isPresent()) {
         passed.add("first post-upgrade transformation job completed");
       } else {
         unmet.add("first post-upgrade transformation job not completed yet");

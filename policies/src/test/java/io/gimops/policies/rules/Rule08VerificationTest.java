@@ -74,6 +74,26 @@ class Rule08VerificationTest {
   }
 
   @Test
+  void rule8_afterARollbackTheBrokenPodOfTheReleaseLeftIsWaitedForNotFatal() {
+    // Rolled back from 3 to 2: the pod that could not start on 3 is still there until replaced.
+    ServiceState gsp = healthy(ServiceKind.GSP, 2).toBuilder().pods(List.of(
+        PodState.waiting("gsp-0", "ImagePullBackOff", version(ServiceKind.GSP, 3)))).replicas(1, 0).build();
+    var r = Verification.verify(gsp, version(ServiceKind.GSP, 2), false, NOW.minusSeconds(30), NOW, NOW, S);
+    assertThat(r.status()).isEqualTo(Status.IN_PROGRESS);
+    assertThat(r.unmet()).contains("old pod gsp-0 is in ImagePullBackOff, waiting for it to be replaced");
+  }
+
+  @Test
+  void rule8_aTransformationJobStampedInTheSecondHelmStartedCounts() {
+    // Kubernetes stamps times to the second; the action started 400 ms into that second.
+    Instant started = Instant.parse("2026-11-22T10:00:00.400Z");
+    ServiceState gim = upgradedGim().toBuilder().lastTransformationCompleted(Instant.parse("2026-11-22T10:00:00Z"))
+        .build();
+    var r = Verification.verify(gim, NEW_GIM, true, started, started.plusMillis(300), NOW, S);
+    assertThat(r.passed()).contains("first post-upgrade transformation job completed");
+  }
+
+  @Test
   void rule8_aPodPendingPastTheThresholdFails() {
     ServiceState gsp = healthy(ServiceKind.GSP, 3).toBuilder().pods(List.of(
         PodState.pending("gsp-0", NOW.minus(Duration.ofMinutes(6)), version(ServiceKind.GSP, 3)))).replicas(1, 0).build();
