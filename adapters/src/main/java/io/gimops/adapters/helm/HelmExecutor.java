@@ -63,6 +63,11 @@ public final class HelmExecutor implements AutoCloseable {
     });
   }
 
+  /** How long past its own timeout helm may run before this executor kills it. */
+  public Duration killMargin() {
+    return config.killMargin();
+  }
+
   /** How many helm processes this executor has started. */
   public long invocations() {
     return started.get();

@@ -325,6 +325,31 @@ public final class ClusterActions {
     }
   }
 
+  /**
+   * Deletes a pod of the service so that its controller recreates it from the current template.
+   * After a rollback, a StatefulSet leaves a pod broken by the bad revision in place ("forced
+   * rollback": Kubernetes asks for that pod to be deleted by hand); this does it.
+   *
+   * @return a sentence for people: what was deleted, or why not
+   */
+  public String replacePod(ServiceKind service, String podName) {
+    Optional<ServiceSpec> spec = environment.service(service);
+    if (spec.isEmpty()) {
+      return "environment " + environment.name() + " has no " + service.id() + " service configured";
+    }
+    boolean ours = podsOf(spec.get()).stream().anyMatch(p -> p.getMetadata().getName().equals(podName));
+    if (!ours) {
+      return "pod " + podName + " is not a pod of " + service.id() + " (any more); nothing deleted";
+    }
+    try {
+      client.pods().inNamespace(spec.get().namespace()).withName(podName).delete();
+      return "deleted pod " + podName + " of the release being left, so that it comes back on the rolled-back"
+          + " revision";
+    } catch (KubernetesClientException e) {
+      return "cannot delete pod " + podName + ": " + apiError(e);
+    }
+  }
+
   // ------------------------------------------------------------------ helpers
 
   private List<Pod> podsOf(ServiceSpec spec) {
