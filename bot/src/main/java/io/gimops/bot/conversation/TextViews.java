@@ -1,5 +1,9 @@
 package io.gimops.bot.conversation;
 
+import io.gimops.bot.operation.Operation;
+import io.gimops.bot.operation.Prompt;
+import io.gimops.policies.decision.PlanStep;
+
 import io.gimops.policies.decision.ChecklistItem;
 import io.gimops.policies.decision.Decision;
 import io.gimops.policies.decision.Finding;
@@ -97,29 +101,39 @@ public final class TextViews {
 
   /** A decision: outcome, each rule's verdict, the plan, and what must still be confirmed. */
   public static String decision(Decision d, boolean planOnly) {
-    StringBuilder out = new StringBuilder();
-    out.append(planOnly ? "Plan: " : "").append(d.request().summary()).append(" in ").append(d.environment())
-        .append(": ").append(switch (d.outcome()) {
-          case ALLOWED -> "allowed";
-          case NEEDS_CONFIRMATION -> "allowed once confirmed";
-          case REFUSED -> "refused";
-        }).append('\n');
+    String outcome = switch (d.outcome()) {
+      case ALLOWED -> "allowed";
+      case NEEDS_CONFIRMATION -> "allowed once confirmed";
+      case REFUSED -> "refused";
+    };
+    return (planOnly ? "Plan: " : "") + verdicts(d.request().summary() + " in " + d.environment() + ": " + outcome,
+        d.findings(), d.plan().steps(), d.pending());
+  }
+
+  /** An operation waiting for confirmation: the same account as its decision, with its id. */
+  public static String awaiting(Operation op) {
+    return verdicts(op.id() + ": " + op.summary() + " in " + op.environment() + ": allowed once confirmed",
+        op.findings(), op.plan(), op.pending());
+  }
+
+  private static String verdicts(String headline, List<Finding> findings, List<PlanStep> plan,
+      List<PendingConfirmation> pending) {
+    StringBuilder out = new StringBuilder(headline).append('\n');
     // In rule order, so a reader finds rule 1 first whatever order the engine checked in.
-    List<Finding> ordered = d.findings().stream()
+    List<Finding> ordered = findings.stream()
         .sorted(java.util.Comparator.comparingInt(f -> f.rule().number() == 0 ? 99 : f.rule().number()))
         .toList();
     for (Finding f : ordered) {
       out.append(String.format(Locale.ROOT, "  %-12s %-20s %s%n", "[" + f.verdict().name().toLowerCase(Locale.ROOT) + "]",
           f.rule().label(), f.message()));
     }
-    if (!d.plan().isEmpty()) {
+    if (!plan.isEmpty()) {
       out.append("Steps:\n");
-      String[] lines = d.plan().describe().split("\n");
-      for (String l : lines) {
-        out.append("  ").append(l).append('\n');
+      for (int i = 0; i < plan.size(); i++) {
+        out.append("  ").append(i + 1).append(". ").append(plan.get(i).describe()).append('\n');
       }
     }
-    for (PendingConfirmation p : d.pending()) {
+    for (PendingConfirmation p : pending) {
       out.append("To confirm (").append(p.rule().label()).append("): ").append(p.prompt()).append('\n');
       for (ChecklistItem i : p.checklist()) {
         out.append("  [ ] ").append(i.text()).append(i.link().map(l -> " <" + l + ">").orElse("")).append('\n');
@@ -128,7 +142,41 @@ public final class TextViews {
     return out.toString();
   }
 
-  /** Left-aligned columns, two spaces apart. */
+  /** The operations, newest first: id, state, what, who, progress. */
+  public static String operations(List<Operation> ops) {
+    if (ops.isEmpty()) {
+      return "No operations yet.\n";
+    }
+    List<String[]> rows = new java.util.ArrayList<>();
+    rows.add(new String[] {"id", "env", "state", "what", "by", "steps", "last word"});
+    List<Operation> newest = new java.util.ArrayList<>(ops);
+    java.util.Collections.reverse(newest);
+    for (Operation o : newest) {
+      rows.add(new String[] {o.id(), o.environment(), o.state().id(), o.summary(), o.requestedBy().displayName(),
+          o.stepsDone() + "/" + o.steps().size(), o.outcome().orElse("")});
+    }
+    return table(rows);
+  }
+
+  /** A text progress bar for an operation, e.g. {@code [####------] 4/9}. */
+  public static String progressBar(Operation op) {
+    int total = Math.max(1, op.steps().size());
+    int done = (int) op.stepsDone();
+    int width = 10;
+    int filled = Math.round((float) done * width / total);
+    return "[" + "#".repeat(filled) + "-".repeat(width - filled) + "] " + done + "/" + op.steps().size();
+  }
+
+  /** A prompt with its numbered choices and how to answer in the console. */
+  public static String prompt(Operation op, Prompt p) {
+    StringBuilder out = new StringBuilder("? ").append(op.id()).append(": ").append(p.message()).append('\n');
+    for (Prompt.Choice c : p.choices()) {
+      out.append("    ").append(c.id()).append(") ").append(c.label()).append('\n');
+    }
+    out.append("  answer with `choose <n>` (or `choose <n> ").append(op.id()).append("`)\n");
+    return out.toString();
+  }
+
   static String table(List<String[]> rows) {
     int cols = rows.get(0).length;
     int[] width = new int[cols];

@@ -1,0 +1,150 @@
+package io.gimops.bot;
+
+import io.gimops.bot.console.Console;
+import io.gimops.bot.sandbox.SandboxWorld;
+import io.gimops.bot.wiring.Bot;
+import io.gimops.bot.wiring.BotConfig;
+import io.gimops.policies.domain.Actor;
+import io.gimops.policies.domain.Role;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.logging.FileHandler;
+import java.util.logging.Level;
+import java.util.logging.LogManager;
+import java.util.logging.Logger;
+import java.util.logging.SimpleFormatter;
+
+/**
+ * {@code gimops sandbox}: the embedded cluster and the bot with the console.
+ * {@code gimops run --config FILE [--console]}: the bot against the clusters its configuration
+ * names. Either prints one line {@code gimops ready in N ms ...} once it can take commands.
+ */
+public final class Main {
+
+  private Main() {}
+
+  public static void main(String[] args) throws Exception {
+    List<String> a = List.of(args);
+    PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true,
+        StandardCharsets.UTF_8);
+    if (a.isEmpty() || a.get(0).equals("sandbox")) {
+      sandbox(a.size() > 1 ? Path.of(a.get(1)) : Path.of(".sandbox"), out);
+    } else if (a.get(0).equals("run") && a.indexOf("--config") >= 0 && a.indexOf("--config") + 1 < a.size()) {
+      run(Path.of(a.get(a.indexOf("--config") + 1)), a.contains("--console"), out);
+    } else {
+      System.err.println("usage: gimops sandbox [work-dir]\n       gimops run --config FILE [--console]");
+      System.exit(2);
+    }
+  }
+
+  private static void sandbox(Path work, PrintStream out) throws Exception {
+    Files.createDirectories(work);
+    logTo(work.resolve("gimops.log"));
+    out.println("Starting the sandbox: an embedded Kubernetes API, GIM, GSP and GCA installed with the real helm...");
+    try (SandboxWorld world = SandboxWorld.start(work.toAbsolutePath(), Duration.ofSeconds(1))) {
+      BotConfig config = BotConfig.parse(world.configYaml()
+          + "audit: '" + work.toAbsolutePath().resolve("audit.jsonl") + "'\n");
+      Bot bot = Bot.start(config, work.toAbsolutePath(), Clock.systemUTC(), Optional.empty());
+      awaitLeading(bot);
+      out.println(ready(bot) + " (log: " + work.resolve("gimops.log") + ", audit trail: "
+          + work.resolve("audit.jsonl") + ")");
+      Map<String, Actor> people = new LinkedHashMap<>();
+      people.put("viewer", Actor.of("console-viewer", "you (viewer)"));
+      people.put("operator", Actor.of("console-operator", "you (operator)"));
+      people.put("admin", Actor.of("console-admin", "you (admin)"));
+      people.put("admin2", Actor.of("console-admin2", "a second admin"));
+      try (Console console = new Console(bot.orchestrator(), SandboxWorld.ENVIRONMENT, people, "operator",
+          Map.of(SandboxWorld.ENVIRONMENT, SandboxWorld.CHANNEL), Optional.of(world), out::print, Clock.systemUTC())) {
+        repl(console, out);
+      }
+      out.println("Stopping the sandbox...");
+      bot.stop(Duration.ofSeconds(10));
+    }
+  }
+
+  private static void run(Path configFile, boolean withConsole, PrintStream out) throws Exception {
+    BotConfig config = BotConfig.read(configFile);
+    Path work = Files.createTempDirectory("gimops-");
+    Bot bot = Bot.start(config, work, Clock.systemUTC(), Optional.of((OutputStream) System.err));
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      bot.stop(Duration.ofSeconds(25));
+      stopped.countDown();
+    }, "gimops-shutdown"));
+    out.println(ready(bot));
+    if (withConsole) {
+      Map<String, Actor> people = new LinkedHashMap<>();
+      String env = config.environments().get(0).name();
+      String start = null;
+      for (Map.Entry<String, BotConfig.Grants> g : config.access().entrySet()) {
+        for (Map.Entry<String, String> u : g.getValue().users().orElse(Map.of()).entrySet()) {
+          people.putIfAbsent(u.getKey(), Actor.of(u.getKey(), u.getKey()));
+          if (start == null && u.getValue().equals(Role.OPERATOR.id())) {
+            start = u.getKey();
+          }
+        }
+      }
+      if (people.isEmpty()) {
+        throw new IllegalArgumentException("the console needs at least one user in the access section");
+      }
+      String channel = config.environments().get(0).channels().flatMap(c -> c.stream().findFirst()).orElse("console");
+      try (Console console = new Console(bot.orchestrator(), env, people,
+          start == null ? people.keySet().iterator().next() : start, Map.of(env, channel), Optional.empty(),
+          out::print, Clock.systemUTC())) {
+        repl(console, out);
+      }
+      System.exit(0);
+    } else {
+      stopped.await();
+    }
+  }
+
+  private static void repl(Console console, PrintStream out) throws IOException {
+    out.print(console.banner());
+    BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+    for (String line = in.readLine(); line != null; line = in.readLine()) {
+      String t = line.strip();
+      if (t.equals("quit") || t.equals("exit")) {
+        return;
+      }
+      out.print(console.handle(t));
+    }
+  }
+
+  private static void awaitLeading(Bot bot) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (!bot.isLeading() && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+  }
+
+  private static String ready(Bot bot) {
+    return "gimops ready in " + ManagementFactory.getRuntimeMXBean().getUptime() + " ms (bot started in "
+        + bot.startup().toMillis() + " ms): replica " + bot.config().replicaName()
+        + (bot.isLeading() ? " leads" : " stands by");
+  }
+
+  /** Logs go to a file, so that the console shows the conversation only. */
+  private static void logTo(Path file) throws IOException {
+    LogManager.getLogManager().reset();
+    Logger root = Logger.getLogger("");
+    FileHandler h = new FileHandler(file.toString(), true);
+    h.setFormatter(new SimpleFormatter());
+    root.addHandler(h);
+    root.setLevel(Level.INFO);
+  }
+}

@@ -1,0 +1,195 @@
+package io.gimops.bot.operation;
+
+import io.gimops.policies.decision.Confirmations;
+import io.gimops.policies.decision.Finding;
+import io.gimops.policies.decision.LifecycleRequest;
+import io.gimops.policies.decision.PendingConfirmation;
+import io.gimops.policies.decision.PlanStep;
+import io.gimops.policies.domain.Actor;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.function.UnaryOperator;
+
+/**
+ * A lifecycle operation as the journal keeps it: the request and who made it, the policy
+ * engine's findings, the plan with what happened to each step, and where it stands. Immutable:
+ * each change makes a new value, which the orchestrator journals before acting on it.
+ *
+ * @param key the idempotency key of the request that created it (a repeated key finds this)
+ * @param findings the findings of the latest decision (at confirmation, the engine decides again)
+ * @param pending what must still be confirmed
+ * @param confirmations the confirmations given so far (who confirmed, the typed name, the second
+ *     approver), kept across the steps of a confirmation
+ * @param cancelledBy who asked to cancel; the operation stops at the next safe point
+ * @param outcome the last word for people: why it ended, or what it waits for
+ * @param remedyFor the failed operation this one remedies (a rollback chosen from its prompt)
+ */
+public record Operation(
+    String id,
+    String key,
+    String environment,
+    String channel,
+    Actor requestedBy,
+    LifecycleRequest request,
+    OperationState state,
+    Optional<String> overrideReason,
+    List<Finding> findings,
+    List<PendingConfirmation> pending,
+    Confirmations confirmations,
+    List<StepRecord> steps,
+    Instant createdAt,
+    Instant updatedAt,
+    Optional<Actor> cancelledBy,
+    Optional<String> outcome,
+    Optional<Prompt> prompt,
+    Optional<String> remedyFor) {
+
+  public Operation {
+    Objects.requireNonNull(id, "id");
+    Objects.requireNonNull(key, "key");
+    Objects.requireNonNull(environment, "environment");
+    Objects.requireNonNull(channel, "channel");
+    Objects.requireNonNull(requestedBy, "requestedBy");
+    Objects.requireNonNull(request, "request");
+    Objects.requireNonNull(state, "state");
+    Objects.requireNonNull(overrideReason, "overrideReason");
+    findings = List.copyOf(findings);
+    pending = List.copyOf(pending);
+    Objects.requireNonNull(confirmations, "confirmations");
+    steps = List.copyOf(steps);
+    Objects.requireNonNull(createdAt, "createdAt");
+    Objects.requireNonNull(updatedAt, "updatedAt");
+    Objects.requireNonNull(cancelledBy, "cancelledBy");
+    Objects.requireNonNull(outcome, "outcome");
+    Objects.requireNonNull(prompt, "prompt");
+    Objects.requireNonNull(remedyFor, "remedyFor");
+  }
+
+  public String summary() {
+    return request.summary();
+  }
+
+  public List<PlanStep> plan() {
+    return steps.stream().map(StepRecord::step).toList();
+  }
+
+  /** The first step not done yet, if any. */
+  public OptionalInt currentStep() {
+    for (int i = 0; i < steps.size(); i++) {
+      if (!steps.get(i).done()) {
+        return OptionalInt.of(i);
+      }
+    }
+    return OptionalInt.empty();
+  }
+
+  public long stepsDone() {
+    return steps.stream().filter(StepRecord::done).count();
+  }
+
+  /** Moves to {@code next}, refusing a move the state machine does not allow. */
+  public Operation moveTo(OperationState next, Instant at) {
+    if (!state.canMoveTo(next)) {
+      throw new IllegalStateException("operation " + id + " cannot move from " + state + " to " + next);
+    }
+    return copy(b -> b.state = next, at);
+  }
+
+  /** Moves to {@code next} unless already there. */
+  public Operation moveToIfNeeded(OperationState next, Instant at) {
+    return state == next ? this : moveTo(next, at);
+  }
+
+  public Operation withStep(int index, StepRecord record, Instant at) {
+    List<StepRecord> s = new ArrayList<>(steps);
+    s.set(index, record);
+    return copy(b -> b.steps = s, at);
+  }
+
+  public Operation withOutcome(String text, Instant at) {
+    return copy(b -> b.outcome = Optional.of(text), at);
+  }
+
+  public Operation withPrompt(Optional<Prompt> p, Instant at) {
+    return copy(b -> b.prompt = p, at);
+  }
+
+  public Operation withCancelRequest(Actor by, Instant at) {
+    return copy(b -> b.cancelledBy = Optional.of(by), at);
+  }
+
+  /** Records a fresh decision: its findings, its plan, what is still to confirm, and who confirmed. */
+  public Operation decided(List<Finding> f, List<PlanStep> plan, List<PendingConfirmation> p,
+      Confirmations given, Instant at) {
+    return copy(b -> {
+      b.findings = f;
+      b.steps = plan.stream().map(StepRecord::pending).toList();
+      b.pending = p;
+      b.confirmations = given;
+    }, at);
+  }
+
+  private Operation copy(java.util.function.Consumer<Builder> change, Instant at) {
+    Builder b = new Builder(this);
+    change.accept(b);
+    b.updatedAt = at;
+    return b.build();
+  }
+
+  /** Applies {@code f} to the step at {@code index}. */
+  public Operation updateStep(int index, UnaryOperator<StepRecord> f, Instant at) {
+    return withStep(index, f.apply(steps.get(index)), at);
+  }
+
+  private static final class Builder {
+    final String id;
+    final String key;
+    final String environment;
+    final String channel;
+    final Actor requestedBy;
+    final LifecycleRequest request;
+    OperationState state;
+    final Optional<String> overrideReason;
+    List<Finding> findings;
+    List<PendingConfirmation> pending;
+    Confirmations confirmations;
+    List<StepRecord> steps;
+    final Instant createdAt;
+    Instant updatedAt;
+    Optional<Actor> cancelledBy;
+    Optional<String> outcome;
+    Optional<Prompt> prompt;
+    final Optional<String> remedyFor;
+
+    Builder(Operation o) {
+      id = o.id;
+      key = o.key;
+      environment = o.environment;
+      channel = o.channel;
+      requestedBy = o.requestedBy;
+      request = o.request;
+      state = o.state;
+      overrideReason = o.overrideReason;
+      findings = o.findings;
+      pending = o.pending;
+      confirmations = o.confirmations;
+      steps = o.steps;
+      createdAt = o.createdAt;
+      updatedAt = o.updatedAt;
+      cancelledBy = o.cancelledBy;
+      outcome = o.outcome;
+      prompt = o.prompt;
+      remedyFor = o.remedyFor;
+    }
+
+    Operation build() {
+      return new Operation(id, key, environment, channel, requestedBy, request, state, overrideReason,
+          findings, pending, confirmations, steps, createdAt, updatedAt, cancelledBy,
+          outcome, prompt, remedyFor);
+    }
+  }
+}

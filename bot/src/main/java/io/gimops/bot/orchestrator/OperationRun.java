@@ -1,0 +1,527 @@
+package io.gimops.bot.orchestrator;
+
+import io.gimops.adapters.helm.HelmResult;
+import io.gimops.adapters.helm.PendingRelease;
+import io.gimops.adapters.helm.ReleaseHistory;
+import io.gimops.adapters.helm.ReleaseRevision;
+import io.gimops.adapters.kube.ConfigMapCleanup;
+import io.gimops.adapters.kube.ExportViewsResult;
+import io.gimops.adapters.kube.PodRestart;
+import io.gimops.bot.operation.Operation;
+import io.gimops.bot.operation.OperationEvent;
+import io.gimops.bot.operation.OperationState;
+import io.gimops.bot.operation.Prompt;
+import io.gimops.bot.operation.StepRecord;
+import io.gimops.policies.decision.LifecycleRequest;
+import io.gimops.policies.decision.PlanStep;
+import io.gimops.policies.domain.HelmStatus;
+import io.gimops.policies.domain.Release;
+import io.gimops.policies.domain.ServiceKind;
+import io.gimops.policies.domain.ServiceState;
+import io.gimops.policies.rules.Verification;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * Carries out one operation's plan on a worker thread, from wherever the journal says it got to.
+ * This is the algorithm of a lifecycle operation, an upgrade cycle included:
+ *
+ * <ol>
+ *   <li>The operation is {@code RUNNING} and holds its environment's lock (rule 4); the plan is
+ *       the one the policy engine decided on, e.g. for {@code upgrade all}: helm upgrade GIM (and
+ *       gim-monitoring), verify GIM, helm upgrade GSP, verify GSP, helm upgrade GCA (and
+ *       gca-monitoring), verify GCA (rule 3).
+ *   <li>Take the first step that is not done. Stop if this replica no longer leads (the new leader
+ *       resumes from the journal). Stop as {@code CANCELLED} if a cancel was asked and either no
+ *       step has started yet or the step before was a verification that passed: a cycle stops
+ *       only after the current service verified.
+ *   <li>A helm step: read the release's newest revision from Helm's history, journal the step as
+ *       started with that revision, then run helm with the vendor's argv (rule 5's timeout).
+ *       Success: journal the new revision. Failure: journal it, end {@code FAILED} and raise a
+ *       rollback prompt naming the revision to return to. Never go on to the next service.
+ *   <li>A step journaled as started but not as ended (the bot died) is reconciled with Helm's
+ *       history before anything runs: a newer revision means the call happened (deployed: done;
+ *       failed: failed; {@code pending-*}: wait for helm to finish until its timeout, then report
+ *       the stuck release with its remedy); no newer revision after {@code helmStartGrace} means
+ *       helm never reached the cluster, and only then is it run.
+ *   <li>A verify step: the operation is {@code VERIFYING}; judge rule 8 on every cluster change
+ *       and every tick until verified (journal, go on) or failed (journal, end {@code FAILED} with
+ *       Roll back, and for GIM Restart pod). The windows count from when helm started and ended,
+ *       as journaled, so a restart does not reset them.
+ *   <li>Offer export views after a GIM upgrade that crossed a schema change (rule 11): a prompt,
+ *       and the plan goes on.
+ *   <li>ConfigMap cleanup, export views and a pod restart run through the cluster actions; one
+ *       interrupted by a crash is rerun only where that is harmless (the cleanup), otherwise
+ *       reported with the facts.
+ *   <li>After a verified service, pause {@code settleBetweenSteps} if more follows.
+ *   <li>All steps done: {@code SUCCEEDED}; a rollback chosen from a failed operation's prompt
+ *       marks that operation {@code ROLLED_BACK}. The lock is released when the operation ends.
+ * </ol>
+ */
+final class OperationRun implements Runnable {
+
+  private static final System.Logger LOG = System.getLogger(OperationRun.class.getName());
+
+  private final Orchestrator orchestrator;
+  private final EnvironmentRuntime env;
+  private final OrchestratorSettings settings;
+  private final Object wakeup = new Object();
+  private volatile Operation op;
+
+  OperationRun(Orchestrator orchestrator, EnvironmentRuntime env, Operation op) {
+    this.orchestrator = orchestrator;
+    this.env = env;
+    this.settings = orchestrator.settings();
+    this.op = op;
+  }
+
+  String id() {
+    return op.id();
+  }
+
+  /** Wakes a waiting verification: the cluster changed, or a cancel came in. */
+  void nudge() {
+    synchronized (wakeup) {
+      wakeup.notifyAll();
+    }
+  }
+
+  @Override
+  public void run() {
+    try {
+      runSteps();
+    } catch (Orchestrator.NotLeading e) {
+      LOG.log(System.Logger.Level.INFO, "operation {0} paused: this replica no longer leads", op.id());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      LOG.log(System.Logger.Level.INFO, "operation {0} interrupted by shutdown; the journal resumes it", op.id());
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.ERROR, "operation " + op.id() + " stopped on an unexpected error", e);
+      try {
+        fail(OptionalInt.empty(), List.of("the bot hit an unexpected error: " + e.getMessage()
+            + "; check the cluster with `status` before acting again"), Optional.empty());
+      } catch (RuntimeException again) {
+        LOG.log(System.Logger.Level.ERROR, "cannot record the failure of " + op.id(), again);
+      }
+    } finally {
+      orchestrator.runEnded(this);
+    }
+  }
+
+  private void runSteps() throws InterruptedException {
+    boolean anyStarted = op.steps().stream().anyMatch(s -> s.status() != StepRecord.Status.PENDING);
+    boolean afterVerify = false;
+    for (OptionalInt next = op.currentStep(); next.isPresent(); next = op.currentStep()) {
+      int i = next.getAsInt();
+      StepRecord record = op.steps().get(i);
+      orchestrator.checkLeading();
+      if (record.status() == StepRecord.Status.PENDING && op.cancelledBy().isPresent()
+          && (!anyStarted || afterVerify)) {
+        cancel(i);
+        return;
+      }
+      if (record.status() == StepRecord.Status.FAILED) {
+        return;
+      }
+      anyStarted = true;
+      PlanStep step = record.step();
+      boolean ok;
+      if (step instanceof PlanStep.HelmStep h) {
+        ok = helmStep(i, h);
+        afterVerify = false;
+      } else if (step instanceof PlanStep.Verify v) {
+        ok = verify(i, v);
+        afterVerify = true;
+      } else if (step instanceof PlanStep.OfferExportViews) {
+        offerExportViews(i);
+        ok = true;
+      } else {
+        ok = clusterAction(i, step);
+        afterVerify = false;
+      }
+      if (!ok) {
+        return;
+      }
+      if (step instanceof PlanStep.Verify && op.currentStep().isPresent()
+          && !settings.settleBetweenSteps().isZero() && op.cancelledBy().isEmpty()) {
+        pause(settings.settleBetweenSteps());
+      }
+    }
+    succeed();
+  }
+
+  // ---- helm steps
+
+  private boolean helmStep(int i, PlanStep.HelmStep step) throws InterruptedException {
+    String ns = namespaceOf(step);
+    String release = releaseOf(step);
+    StepRecord record = op.steps().get(i);
+    if (record.status() == StepRecord.Status.RUNNING) {
+      Optional<Boolean> reconciled = reconcile(i, step, ns, release);
+      if (reconciled.isPresent()) {
+        return reconciled.get();
+      }
+    } else {
+      ReleaseHistory before = env.releases().history(ns, release);
+      Instant now = orchestrator.now();
+      commit(op.moveToIfNeeded(OperationState.RUNNING, now).withStep(i,
+          record.started(now, before.latestRevision(), before.version()), now),
+          o -> List.of(new OperationEvent.StepStarted(o, i)));
+    }
+    orchestrator.checkLeading();
+    HelmResult result = env.helm().run(step, line -> orchestrator.publish(new OperationEvent.OutputLine(op, i, line)));
+    ReleaseHistory after = env.releases().history(ns, release);
+    Instant now = orchestrator.now();
+    if (result.succeeded()) {
+      List<String> detail = List.of(result.message());
+      commit(op.updateStep(i, s -> s.succeeded(now, after.latestRevision(), detail), now),
+          o -> List.of(new OperationEvent.StepSucceeded(o, i, detail)));
+      return true;
+    }
+    List<String> why = new ArrayList<>(List.of(result.message()));
+    int from = Math.max(0, result.output().size() - 5);
+    why.addAll(result.output().subList(from, result.output().size()));
+    fail(OptionalInt.of(i), why, rollbackPrompt(step.service(), i, after));
+    return false;
+  }
+
+  /**
+   * A helm step the journal says started but not ended: find out from Helm's history what
+   * happened. Empty: helm never reached the cluster, so run it now.
+   */
+  private Optional<Boolean> reconcile(int i, PlanStep.HelmStep step, String ns, String release)
+      throws InterruptedException {
+    StepRecord record = op.steps().get(i);
+    Instant started = record.startedAt().orElseThrow();
+    int before = record.revisionBefore().orElse(0);
+    Instant graceEnds = started.plus(settings.helmStartGrace());
+    Instant helmDeadline = started.plus(step.effectiveTimeout()).plus(env.helm().killMargin());
+    while (true) {
+      ReleaseHistory h = env.releases().history(ns, release);
+      Instant now = orchestrator.now();
+      if (step instanceof PlanStep.HelmUninstall) {
+        if (!h.installed() || h.latestRevision().isEmpty()) {
+          return Optional.of(stepDone(i, OptionalInt.empty(), "helm uninstall " + release
+              + " had completed before the bot restarted"));
+        }
+        if (h.status() != HelmStatus.UNINSTALLING && !now.isBefore(graceEnds)) {
+          return Optional.empty();
+        }
+      } else {
+        int latest = h.latestRevision().orElse(0);
+        if (latest > before) {
+          Optional<ReleaseRevision> cur = h.current();
+          HelmStatus status = h.status();
+          if (status == HelmStatus.DEPLOYED) {
+            return Optional.of(stepDone(i, OptionalInt.of(latest), "helm had made revision " + latest
+                + " of " + release + " (deployed) before the bot restarted; it is not run again"));
+          }
+          if (status == HelmStatus.FAILED) {
+            fail(OptionalInt.of(i), List.of("revision " + latest + " of " + release + " failed while the bot was"
+                + " down: " + cur.map(ReleaseRevision::description).orElse("")), rollbackPrompt(step.service(), i, h));
+            return Optional.of(false);
+          }
+          if (status.isPending() && now.isAfter(helmDeadline)) {
+            PendingRelease p = h.pending().orElseThrow();
+            stuck(i, p);
+            return Optional.of(false);
+          }
+          if (!status.isPending()) {
+            fail(OptionalInt.of(i), List.of("revision " + latest + " of " + release + " is "
+                + status.helmName() + " after the restart; check it with `history`"), Optional.empty());
+            return Optional.of(false);
+          }
+        } else if (!now.isBefore(graceEnds)) {
+          orchestrator.publish(new OperationEvent.OutputLine(op, i, "the bot restarted before helm left a trace"
+              + " in the history of " + release + "; running it now"));
+          return Optional.empty();
+        }
+      }
+      waitFor(settings.tick());
+    }
+  }
+
+  private boolean stepDone(int i, OptionalInt revision, String what) {
+    Instant now = orchestrator.now();
+    commit(op.updateStep(i, s -> s.succeeded(now, revision, List.of(what)), now),
+        o -> List.of(new OperationEvent.StepSucceeded(o, i, List.of(what))));
+    return true;
+  }
+
+  private void stuck(int i, PendingRelease p) {
+    List<Prompt.Choice> actions = new ArrayList<>();
+    p.lastDeployed().ifPresent(r -> actions.add(Prompt.action("Roll back " + p.releaseName() + " to revision " + r,
+        new LifecycleRequest.Rollback(op.steps().get(i).step().service(), OptionalInt.of(r)))));
+    Prompt prompt = Prompt.of(Prompt.Kind.STUCK_RELEASE, p.releaseName() + " revision " + p.revision() + " is stuck in "
+        + p.status().helmName() + ": " + p.remedy(), actions);
+    fail(OptionalInt.of(i), List.of(prompt.message()), Optional.of(prompt));
+  }
+
+  // ---- verification
+
+  private boolean verify(int i, PlanStep.Verify step) throws InterruptedException {
+    Instant now = orchestrator.now();
+    StepRecord record = op.steps().get(i);
+    Optional<StepRecord> action = actionBefore(i, step.service());
+    Instant actionStarted = action.flatMap(StepRecord::startedAt).orElse(now);
+    Instant actionEnded = action.flatMap(StepRecord::endedAt).orElse(now);
+    boolean schemaChange = step.service() == ServiceKind.GIM && action.isPresent()
+        && orchestrator.catalog().crossedBy(ServiceKind.GIM, action.get().versionBefore(), step.expected())
+            .stream().anyMatch(Release::schemaChange);
+    Operation o0 = op.moveToIfNeeded(OperationState.VERIFYING, now);
+    if (record.status() == StepRecord.Status.PENDING) {
+      o0 = o0.withStep(i, record.started(now, OptionalInt.empty(), Optional.empty()), now);
+      commit(o0, o -> List.of(new OperationEvent.StepStarted(o, i)));
+    } else if (o0 != op) {
+      commit(o0, o -> List.of());
+    }
+    List<String> lastUnmet = null;
+    java.util.Set<String> replaced = new java.util.HashSet<>();
+    while (true) {
+      orchestrator.checkLeading();
+      now = orchestrator.now();
+      var snapshot = env.observer().snapshot();
+      if (snapshot.unreliable().isPresent() && now.isBefore(actionEnded.plus(orchestrator.policy().verificationTimeout()))) {
+        waitFor(settings.tick());
+        continue;
+      }
+      ServiceState s = snapshot.service(step.service());
+      if (action.map(a -> a.step() instanceof PlanStep.HelmRollback).orElse(false)) {
+        replaceStuckPods(i, s, step.expected(), replaced);
+      }
+      Verification.Result r = Verification.verify(s, step.expected(), schemaChange, actionStarted, actionEnded, now,
+          orchestrator.policy());
+      if (r.status() == Verification.Status.VERIFIED) {
+        Instant at = now;
+        Operation next = op.updateStep(i, st -> st.succeeded(at, OptionalInt.empty(), r.passed()), at);
+        if (next.currentStep().isPresent()) {
+          next = next.moveTo(OperationState.RUNNING, at);
+        }
+        commit(next, o -> List.of(new OperationEvent.StepSucceeded(o, i, r.passed())));
+        return true;
+      }
+      if (r.status() == Verification.Status.FAILED) {
+        Optional<Prompt> prompt = verificationPrompt(step.service(), action, r.remedies());
+        fail(OptionalInt.of(i), r.unmet(), prompt);
+        return false;
+      }
+      if (!r.unmet().equals(lastUnmet)) {
+        lastUnmet = r.unmet();
+        Instant at = now;
+        Operation next = op.updateStep(i, st -> st.withDetail(r.unmet()), at);
+        commit(next, o -> List.of(new OperationEvent.VerificationProgress(o, i, r.passed(), r.unmet())));
+      }
+      waitFor(settings.tick());
+    }
+  }
+
+  /**
+   * After a rollback, a pod of the release being left that is stuck failing is deleted once, so
+   * its controller brings it back on the rolled-back revision (a StatefulSet waits for a broken
+   * pod forever: Kubernetes' "forced rollback").
+   */
+  private void replaceStuckPods(int i, ServiceState s, io.gimops.policies.domain.Version expected,
+      java.util.Set<String> replaced) {
+    for (io.gimops.policies.domain.PodState p : s.pods()) {
+      boolean old = p.version().filter(v -> !v.equals(expected)).isPresent();
+      if (old && p.failingReason().isPresent() && replaced.add(p.name())) {
+        String said = env.actions().replacePod(s.kind(), p.name());
+        orchestrator.publish(new OperationEvent.OutputLine(op, i, said));
+        orchestrator.auditAction(op, "replace pod", said);
+      }
+    }
+  }
+
+  /** The helm step that changed the service's own release most recently before step {@code i}. */
+  private Optional<StepRecord> actionBefore(int i, ServiceKind service) {
+    for (int j = i - 1; j >= 0; j--) {
+      StepRecord r = op.steps().get(j);
+      PlanStep s = r.step();
+      if (s.service() == service && (s instanceof PlanStep.HelmRollback
+          || (s instanceof PlanStep.HelmUpgrade u && u.isServiceChart()))) {
+        return Optional.of(r);
+      }
+    }
+    return Optional.empty();
+  }
+
+  private Optional<Prompt> verificationPrompt(ServiceKind service, Optional<StepRecord> action,
+      List<Verification.Remedy> remedies) {
+    List<Prompt.Choice> choices = new ArrayList<>();
+    boolean wasUpgrade = action.map(a -> a.step() instanceof PlanStep.HelmUpgrade).orElse(false);
+    OptionalInt back = action.map(StepRecord::revisionBefore).orElse(OptionalInt.empty());
+    if (remedies.contains(Verification.Remedy.ROLL_BACK) && wasUpgrade && back.isPresent()) {
+      choices.add(Prompt.action("Roll back " + service.id() + " to revision " + back.getAsInt(),
+          new LifecycleRequest.Rollback(service, back)));
+    }
+    if (remedies.contains(Verification.Remedy.RESTART_POD)) {
+      choices.add(Prompt.action("Restart the GIM pod (resumes an interrupted migration job)",
+          new LifecycleRequest.RestartGimPod()));
+    }
+    if (choices.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(Prompt.of(Prompt.Kind.ROLLBACK, service.id() + " did not verify (rule 8).", choices));
+  }
+
+  private Optional<Prompt> rollbackPrompt(ServiceKind service, int i, ReleaseHistory after) {
+    StepRecord r = op.steps().get(i);
+    if (!(r.step() instanceof PlanStep.HelmUpgrade) || r.revisionBefore().isEmpty()) {
+      return Optional.empty();
+    }
+    int back = r.revisionBefore().getAsInt();
+    List<Prompt.Choice> choices = new ArrayList<>(List.of(Prompt.action("Roll back " + service.id() + " to revision "
+        + back, new LifecycleRequest.Rollback(service, OptionalInt.of(back)))));
+    if (service == ServiceKind.GIM) {
+      choices.add(Prompt.action("Restart the GIM pod (resumes an interrupted migration job)",
+          new LifecycleRequest.RestartGimPod()));
+    }
+    return Optional.of(Prompt.of(Prompt.Kind.ROLLBACK, "helm failed for " + releaseOf((PlanStep.HelmStep) r.step())
+        + " (now " + after.status().helmName() + "); the cycle stops here.", choices));
+  }
+
+  // ---- other steps
+
+  private void offerExportViews(int i) {
+    Instant now = orchestrator.now();
+    Prompt prompt = Prompt.of(Prompt.Kind.EXPORT_VIEWS, "GIM's upgrade crossed a schema change: update the export"
+        + " views (rule 11)?", List.of(Prompt.action("Update export views", new LifecycleRequest.UpdateExportViews())));
+    Operation next = op.updateStep(i, s -> s.succeeded(now, OptionalInt.empty(), List.of("offered")), now)
+        .withPrompt(Optional.of(prompt), now);
+    commit(next, o -> List.of(new OperationEvent.PromptRaised(o, prompt)));
+  }
+
+  private boolean clusterAction(int i, PlanStep step) {
+    Instant now = orchestrator.now();
+    StepRecord record = op.steps().get(i);
+    if (record.status() == StepRecord.Status.RUNNING && !(step instanceof PlanStep.DeleteConfigMaps)) {
+      fail(OptionalInt.of(i), List.of("the bot restarted while this ran: " + step.describe()
+          + "; its outcome is unknown. Check with `status`, then ask again if needed"), Optional.empty());
+      return false;
+    }
+    commit(op.moveToIfNeeded(OperationState.RUNNING, now).withStep(i, record.started(now, OptionalInt.empty(),
+        Optional.empty()), now), o -> List.of(new OperationEvent.StepStarted(o, i)));
+    boolean ok;
+    String message;
+    if (step instanceof PlanStep.DeleteConfigMaps) {
+      ConfigMapCleanup c = env.actions().deleteGspConfigMaps();
+      ok = c.succeeded();
+      message = c.message();
+    } else if (step instanceof PlanStep.UpdateExportViews) {
+      ExportViewsResult r = env.actions().updateExportViews(
+          line -> orchestrator.publish(new OperationEvent.OutputLine(op, i, line.text())), settings.actionTimeout());
+      ok = r.succeeded();
+      message = r.message();
+    } else if (step instanceof PlanStep.RestartPod) {
+      PodRestart r = env.actions().restartGimPod(settings.actionTimeout());
+      ok = r.succeeded();
+      message = r.message();
+    } else {
+      throw new IllegalStateException("no way to run " + step.describe());
+    }
+    Instant at = orchestrator.now();
+    if (ok) {
+      commit(op.updateStep(i, s -> s.succeeded(at, OptionalInt.empty(), List.of(message)), at),
+          o -> List.of(new OperationEvent.StepSucceeded(o, i, List.of(message))));
+      return true;
+    }
+    fail(OptionalInt.of(i), List.of(message), Optional.empty());
+    return false;
+  }
+
+  // ---- endings
+
+  private void succeed() {
+    Instant now = orchestrator.now();
+    String text = op.summary() + ": done, " + op.steps().size() + " steps"
+        + (op.cancelledBy().isPresent() ? " (the cancel came after the last step had started)" : "");
+    commit(op.withOutcome(text, now).moveTo(OperationState.SUCCEEDED, now), o -> List.of(new OperationEvent.Finished(o)));
+    op.remedyFor().ifPresent(failed -> {
+      if (op.request() instanceof LifecycleRequest.Rollback) {
+        orchestrator.markRolledBack(failed, op);
+      }
+    });
+  }
+
+  private void cancel(int i) {
+    Instant now = orchestrator.now();
+    Operation next = op;
+    for (int j = i; j < next.steps().size(); j++) {
+      next = next.updateStep(j, s -> s.skipped("cancelled"), now);
+    }
+    String by = op.cancelledBy().map(a -> a.displayName()).orElse("someone");
+    String text = i == 0 ? "cancelled by " + by + " before helm started"
+        : "cancelled by " + by + " after " + op.steps().get(i - 1).step().service().id() + " verified; "
+            + (op.steps().size() - i) + " steps not run";
+    commit(next.withOutcome(text, now).moveTo(OperationState.CANCELLED, now), o -> List.of(new OperationEvent.Finished(o)));
+  }
+
+  private void fail(OptionalInt step, List<String> why, Optional<Prompt> prompt) {
+    Instant now = orchestrator.now();
+    Operation next = op;
+    if (step.isPresent()) {
+      next = next.updateStep(step.getAsInt(), s -> s.failed(now, why), now);
+      for (int j = step.getAsInt() + 1; j < next.steps().size(); j++) {
+        next = next.updateStep(j, s -> s.skipped("not run: an earlier step failed"), now);
+      }
+    }
+    String where = step.isPresent() ? op.steps().get(step.getAsInt()).step().describe() : op.summary();
+    next = next.withOutcome("failed at: " + where + ": " + String.join("; ", why), now)
+        .withPrompt(prompt.or(() -> op.prompt()), now)
+        .moveTo(OperationState.FAILED, now);
+    List<OperationEvent> events = new ArrayList<>();
+    Operation failed = next;
+    step.ifPresent(s -> events.add(new OperationEvent.StepFailed(failed, s, why)));
+    prompt.ifPresent(p -> events.add(new OperationEvent.PromptRaised(failed, p)));
+    events.add(new OperationEvent.Finished(failed));
+    commit(next, o -> events);
+  }
+
+  // ---- plumbing
+
+  private void commit(Operation next, java.util.function.Function<Operation, List<OperationEvent>> events) {
+    op = orchestrator.commit(op, next, events.apply(next));
+  }
+
+  /** Takes the operation as the orchestrator now has it (a cancel may have come in). */
+  void refresh(Operation latest) {
+    op = latest;
+  }
+
+  private void waitFor(Duration d) throws InterruptedException {
+    synchronized (wakeup) {
+      wakeup.wait(Math.max(1, d.toMillis()));
+    }
+  }
+
+  private void pause(Duration d) throws InterruptedException {
+    Instant until = orchestrator.now().plus(d);
+    while (orchestrator.now().isBefore(until) && op.cancelledBy().isEmpty()) {
+      waitFor(Duration.ofMillis(Math.min(d.toMillis(), settings.tick().toMillis())));
+    }
+  }
+
+  private String namespaceOf(PlanStep.HelmStep step) {
+    if (step instanceof PlanStep.HelmUpgrade u) {
+      return u.namespace();
+    }
+    if (step instanceof PlanStep.HelmRollback r) {
+      return r.namespace();
+    }
+    return ((PlanStep.HelmUninstall) step).namespace();
+  }
+
+  private static String releaseOf(PlanStep.HelmStep step) {
+    if (step instanceof PlanStep.HelmUpgrade u) {
+      return u.release();
+    }
+    if (step instanceof PlanStep.HelmRollback r) {
+      return r.release();
+    }
+    return ((PlanStep.HelmUninstall) step).release();
+  }
+}

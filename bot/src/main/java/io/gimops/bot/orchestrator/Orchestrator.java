@@ -1,0 +1,859 @@
+package io.gimops.bot.orchestrator;
+
+import io.gimops.adapters.helm.PendingRelease;
+import io.gimops.adapters.helm.ReleaseHistory;
+import io.gimops.adapters.kube.ClusterObserver;
+import io.gimops.bot.audit.AuditRecord;
+import io.gimops.bot.audit.AuditSink;
+import io.gimops.bot.journal.OperationJournal;
+import io.gimops.bot.operation.Operation;
+import io.gimops.bot.operation.OperationEvent;
+import io.gimops.bot.operation.OperationState;
+import io.gimops.bot.operation.Prompt;
+import io.gimops.policies.decision.Confirmations;
+import io.gimops.policies.decision.Decision;
+import io.gimops.policies.decision.DecisionInput;
+import io.gimops.policies.decision.Finding;
+import io.gimops.policies.decision.LifecycleRequest;
+import io.gimops.policies.decision.PolicySettings;
+import io.gimops.policies.domain.AccessPolicy;
+import io.gimops.policies.domain.ActiveOperation;
+import io.gimops.policies.domain.Actor;
+import io.gimops.policies.domain.ClusterSnapshot;
+import io.gimops.policies.domain.ReleaseCatalog;
+import io.gimops.policies.domain.ServiceKind;
+import io.gimops.policies.engine.PolicyEngine;
+import io.gimops.policies.rules.UpgradeAlerts;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.MessageCodec;
+import io.vertx.core.eventbus.MessageConsumer;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The lifecycle orchestrator: takes requests from chat front ends, has the policy engine decide,
+ * keeps each operation's state machine ({@link OperationState}) in the journal, runs plans on
+ * workers ({@link OperationRun} holds the algorithm), and publishes progress on the event bus at
+ * {@link #EVENTS}.
+ *
+ * <p>Every public method returns at once: blocking work (the journal, the lock, helm, fabric8)
+ * runs on a worker pool, never on an event loop. Only the leading replica executes; a standby
+ * answers that it is one. On {@link #lead()} the orchestrator reloads the journal and resumes
+ * what was running.
+ */
+public final class Orchestrator implements AutoCloseable {
+
+  /** The event-bus address of the progress stream; messages are {@link OperationEvent}s. */
+  public static final String EVENTS = "gimops.operations";
+
+  private static final System.Logger LOG = System.getLogger(Orchestrator.class.getName());
+  private static final String CODEC = "gimops.operation-event";
+  private static final int REMEMBERED_REFUSALS = 1000;
+  private static final SecureRandom IDS = new SecureRandom();
+
+  private final Vertx vertx;
+  private final WorkerExecutor workers;
+  private final PolicyEngine engine;
+  private volatile ReleaseCatalog catalog;
+  private final AccessPolicy access;
+  private final Map<String, EnvironmentRuntime> environments;
+  private final OperationJournal journal;
+  private final EnvironmentLocks locks;
+  private final AuditSink audit;
+  private final Clock clock;
+  private final OrchestratorSettings settings;
+  private final String replica;
+
+  private final Map<String, Operation> operations = new LinkedHashMap<>();
+  private final Map<String, String> byKey = new HashMap<>();
+  private final Map<String, Submission.Refused> refusedByKey = new LinkedHashMap<>(16, 0.75f, false) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, Submission.Refused> e) {
+      return size() > REMEMBERED_REFUSALS;
+    }
+  };
+  private final Map<String, OperationRun> runs = new ConcurrentHashMap<>();
+  private final Map<String, Set<String>> alerted = new ConcurrentHashMap<>();
+  private final List<ClusterObserver.Subscription> subscriptions = new ArrayList<>();
+  private volatile boolean leading;
+  private volatile boolean closed;
+  private final long alertTimer;
+
+  private Orchestrator(Builder b) {
+    this.vertx = Objects.requireNonNull(b.vertx, "vertx");
+    this.engine = new PolicyEngine(b.policy, b.clock);
+    this.catalog = Objects.requireNonNull(b.catalog, "catalog");
+    this.access = Objects.requireNonNull(b.access, "access");
+    this.environments = Map.copyOf(b.environments);
+    this.journal = Objects.requireNonNull(b.journal, "journal");
+    this.locks = Objects.requireNonNull(b.locks, "locks");
+    this.audit = Objects.requireNonNull(b.audit, "audit");
+    this.clock = b.clock;
+    this.settings = b.settings;
+    this.replica = b.replica;
+    // Operations wait on helm and on verification for minutes: an unordered pool with no
+    // blocked-thread warnings; one thread per running operation plus room for requests.
+    this.workers = vertx.createSharedWorkerExecutor("gimops-operations-" + replica,
+        Math.max(4, 2 * environments.size() + 2), 24, TimeUnit.HOURS);
+    try {
+      vertx.eventBus().registerCodec(new EventCodec());
+    } catch (IllegalStateException alreadyRegistered) {
+      // a second orchestrator on the same Vert.x (tests run two replicas in one JVM)
+    }
+    for (EnvironmentRuntime env : environments.values()) {
+      subscriptions.add(env.observer().subscribe(event -> nudge(env.name())));
+    }
+    this.alertTimer = vertx.setPeriodic(settings.tick().toMillis(), id -> {
+      if (leading && !runs.isEmpty()) {
+        workers.executeBlocking(this::scanAlerts, false);
+      }
+    });
+  }
+
+  public static Builder builder(Vertx vertx) {
+    return new Builder(vertx);
+  }
+
+  // ---- front-end API: each returns at once
+
+  /** Decides on a request; an operation is created unless refused. A repeated key finds the first answer. */
+  public Future<Submission> submit(Request r) {
+    return blocking(() -> submitNow(r));
+  }
+
+  /**
+   * Confirms an operation waiting for it (the checklist, the typed service name, a second
+   * approver). The engine decides again on the cluster as it is now; allowed, it starts.
+   */
+  public Future<Submission> confirm(String operationId, String key, Actor by, Confirmations given) {
+    return blocking(() -> confirmNow(operationId, key, by, given));
+  }
+
+  /** Answers a prompt: a Roll back, Restart pod or Update export views starts a new operation. */
+  public Future<Submission> choose(String operationId, String choiceId, String key, Actor by) {
+    return blocking(() -> chooseNow(operationId, choiceId, key, by));
+  }
+
+  /**
+   * Cancels: before helm starts the operation ends at once; in a cycle it stops after the current
+   * service verifies.
+   */
+  public Future<Submission> cancel(String operationId, Actor by) {
+    return blocking(() -> cancelNow(operationId, by));
+  }
+
+  /** Decides without creating anything, for {@code plan}; audited like any decision. */
+  public Future<Decision> preview(Request r) {
+    return blocking(() -> {
+      EnvironmentRuntime env = environment(r.environment()).orElseThrow(() ->
+          new IllegalArgumentException(unknownEnvironment(r.environment())));
+      Decision d = decide(r.request(), r.actor(), r.channel(), env, r.overrideReason(), r.confirmations());
+      auditDecision(d, Optional.empty(), r.channel(), "plan " + r.request().summary());
+      return d;
+    });
+  }
+
+  public Optional<Operation> operation(String id) {
+    synchronized (this) {
+      return Optional.ofNullable(operations.get(id));
+    }
+  }
+
+  /** Every operation known, oldest first. */
+  public List<Operation> operations() {
+    synchronized (this) {
+      return List.copyOf(operations.values());
+    }
+  }
+
+  public ClusterSnapshot snapshot(String environment) {
+    return environment(environment).orElseThrow(() -> new IllegalArgumentException(unknownEnvironment(environment)))
+        .snapshot();
+  }
+
+  public Optional<EnvironmentRuntime> environment(String name) {
+    return Optional.ofNullable(environments.get(name));
+  }
+
+  public Collection<EnvironmentRuntime> environments() {
+    return environments.values();
+  }
+
+  public ReleaseCatalog catalog() {
+    return catalog;
+  }
+
+  /** A new release catalog (the vendor published releases); decisions from now on use it. */
+  public void updateCatalog(ReleaseCatalog c) {
+    this.catalog = Objects.requireNonNull(c, "catalog");
+  }
+
+  public PolicySettings policy() {
+    return engine.settings();
+  }
+
+  public AccessPolicy access() {
+    return access;
+  }
+
+  public boolean isLeading() {
+    return leading;
+  }
+
+  public String replica() {
+    return replica;
+  }
+
+  /** Subscribes to the progress stream; events arrive in order, on the subscriber's context. */
+  public MessageConsumer<OperationEvent> subscribe(Handler<OperationEvent> handler) {
+    return vertx.eventBus().<OperationEvent>localConsumer(EVENTS, m -> handler.handle(m.body()));
+  }
+
+  // ---- leadership
+
+  /**
+   * This replica leads: reload the journal, release locks no live operation holds, report
+   * releases stuck in {@code pending-*}, and resume what was running.
+   */
+  public Future<Void> lead() {
+    return blocking(() -> {
+      leading = true;
+      recover();
+      return null;
+    });
+  }
+
+  /** Another replica leads now: start nothing more. Running steps stop at their next safe point. */
+  public void standDown() {
+    leading = false;
+    runs.values().forEach(OperationRun::nudge);
+  }
+
+  // ---- the state of operations
+
+  private Submission submitNow(Request r) {
+    synchronized (this) {
+      Optional<Submission> seen = seen(r.key());
+      if (seen.isPresent()) {
+        return seen.get();
+      }
+      if (!leading) {
+        return refuseKey(r.key(), standbyMessage());
+      }
+      Optional<EnvironmentRuntime> env = environment(r.environment());
+      if (env.isEmpty()) {
+        return refuseKey(r.key(), unknownEnvironment(r.environment()));
+      }
+      Decision d = decide(r.request(), r.actor(), r.channel(), env.get(), r.overrideReason(), r.confirmations());
+      if (d.isRefused()) {
+        auditDecision(d, Optional.empty(), r.channel(), r.request().summary());
+        Submission.Refused refused = new Submission.Refused(refusal(d), Optional.of(d));
+        refusedByKey.put(r.key(), refused);
+        return refused;
+      }
+      Instant now = now();
+      String id = newId();
+      auditDecision(d, Optional.of(id), r.channel(), r.request().summary());
+      Operation op = new Operation(id, r.key(), r.environment(), r.channel(), r.actor(), r.request(),
+          OperationState.REQUESTED, d.override(), List.of(), List.of(), r.confirmations(), List.of(),
+          now, now, Optional.empty(), Optional.empty(), Optional.empty(), remedyFor(r.key()));
+      operations.put(id, op);
+      byKey.put(r.key(), id);
+      op = commit(op, op.decided(d.findings(), d.plan().steps(), d.pending(), r.confirmations(), now)
+          .moveTo(OperationState.DECIDED, now), List.of());
+      if (d.outcome() == Decision.Outcome.NEEDS_CONFIRMATION) {
+        op = commit(op, op.withOutcome("waiting for confirmation", now)
+            .moveTo(OperationState.AWAITING_CONFIRMATION, now), List.of());
+        publish(new OperationEvent.AwaitingConfirmation(op));
+        return new Submission.Accepted(op, false);
+      }
+      return begin(op);
+    }
+  }
+
+  private Submission confirmNow(String id, String key, Actor by, Confirmations given) {
+    synchronized (this) {
+      Optional<Submission> seen = seen(key);
+      if (seen.isPresent()) {
+        return seen.get();
+      }
+      Operation op = operations.get(id);
+      if (op == null) {
+        return refuseKey(key, "There is no operation " + id + ": `ops` lists the operations.");
+      }
+      if (!leading) {
+        return refuseKey(key, standbyMessage());
+      }
+      if (op.state() != OperationState.AWAITING_CONFIRMATION) {
+        byKey.put(key, id);
+        return new Submission.Accepted(op, true);
+      }
+      EnvironmentRuntime env = environments.get(op.environment());
+      Confirmations before = op.confirmations();
+      Confirmations c = new Confirmations(given.confirmedBy().or(before::confirmedBy),
+          given.typedServiceName().or(before::typedServiceName), given.secondApprover().or(before::secondApprover));
+      Decision d = decide(op.request(), op.requestedBy(), op.channel(), env, op.overrideReason(), c);
+      auditDecision(d, Optional.of(id), op.channel(), "confirm " + op.summary() + " (by " + by.userId() + ")");
+      Instant now = now();
+      byKey.put(key, id);
+      if (d.isRefused()) {
+        Operation refused = op.decided(d.findings(), op.plan(), d.pending(), c, now)
+            .withOutcome(refusal(d), now).moveTo(OperationState.REFUSED, now);
+        refused = commit(op, refused, List.of());
+        publish(new OperationEvent.Finished(refused));
+        return new Submission.Refused(refusal(d), Optional.of(d));
+      }
+      op = commit(op, op.decided(d.findings(), d.plan().steps(), d.pending(), c, now),
+          List.of());
+      if (d.outcome() == Decision.Outcome.NEEDS_CONFIRMATION) {
+        publish(new OperationEvent.AwaitingConfirmation(op));
+        return new Submission.Accepted(op, false);
+      }
+      return begin(op);
+    }
+  }
+
+  private Submission chooseNow(String id, String choiceId, String key, Actor by) {
+    Operation op;
+    Prompt.Choice choice;
+    synchronized (this) {
+      Optional<Submission> seen = seen(key);
+      if (seen.isPresent()) {
+        return seen.get();
+      }
+      op = operations.get(id);
+      if (op == null || op.prompt().isEmpty()) {
+        return refuseKey(key, "Operation " + id + " has no open question.");
+      }
+      Optional<Prompt.Choice> c = op.prompt().get().choice(choiceId);
+      if (c.isEmpty()) {
+        return refuseKey(key, "Operation " + id + " offers choices " + op.prompt().get().choices().stream()
+            .map(Prompt.Choice::id).toList() + ", not " + choiceId + ".");
+      }
+      choice = c.get();
+      Instant now = now();
+      audit.record(new AuditRecord(now, "choice", Optional.of(id), op.environment(), op.channel(), by.userId(),
+          op.summary(), choice.label(), Optional.empty(), List.of(), List.of()));
+      if (choice.request().isEmpty()) {
+        Operation dismissed = commit(op, op.withPrompt(Optional.empty(), now), List.of());
+        byKey.put(key, id);
+        return new Submission.Accepted(dismissed, false);
+      }
+    }
+    // The chosen action is a request of its own, confirmed by the choice; it remedies this one.
+    Request remedy = new Request(key, by, op.channel(), op.environment(), choice.request().get(), Optional.empty(),
+        Confirmations.confirmedBy(by));
+    synchronized (this) {
+      pendingRemedies.put(key, id);
+    }
+    return submitNow(remedy);
+  }
+
+  private final Map<String, String> pendingRemedies = new HashMap<>();
+
+  private Optional<String> remedyFor(String key) {
+    return Optional.ofNullable(pendingRemedies.remove(key));
+  }
+
+  private Submission cancelNow(String id, Actor by) {
+    synchronized (this) {
+      Operation op = operations.get(id);
+      if (op == null) {
+        return new Submission.Refused("There is no operation " + id + ": `ops` lists the operations.", Optional.empty());
+      }
+      if (op.state().ended()) {
+        return new Submission.Refused("Operation " + id + " has already ended (" + op.state().id() + ").",
+            Optional.empty());
+      }
+      Instant now = now();
+      if (op.state() == OperationState.AWAITING_CONFIRMATION || op.state() == OperationState.DECIDED) {
+        Operation cancelled = commit(op, op.withCancelRequest(by, now)
+            .withOutcome("cancelled by " + by.displayName() + " before it started", now)
+            .moveTo(OperationState.CANCELLED, now), List.of());
+        publish(new OperationEvent.Finished(cancelled));
+        return new Submission.Accepted(cancelled, false);
+      }
+      Operation asked = commit(op, op.withCancelRequest(by, now).withOutcome("cancel asked by " + by.displayName()
+          + ": stops before helm starts again, after the current service verifies", now), List.of());
+      OperationRun run = runs.get(id);
+      if (run != null) {
+        run.refresh(asked);
+        run.nudge();
+      }
+      return new Submission.Accepted(asked, false);
+    }
+  }
+
+  /** Takes the environment's lock and starts the plan; refuses (rule 4) when another operation holds it. */
+  private Submission begin(Operation op) {
+    Instant now = now();
+    Optional<String> holder = locks.acquire(op.environment(), op.id(), op.summary());
+    if (holder.isPresent() && !holder.get().equals(op.id())) {
+      String why = "Rule 4 (one operation at a time): operation " + holder.get()
+          + Optional.ofNullable(operations.get(holder.get())).map(o -> " (" + o.summary() + ", by "
+              + o.requestedBy().displayName() + ")").orElse("") + " is running in " + op.environment()
+          + ". Wait for it to end, or cancel it.";
+      Operation refused = commit(op, op.withOutcome(why, now).moveTo(OperationState.REFUSED, now), List.of());
+      publish(new OperationEvent.Finished(refused));
+      return new Submission.Refused(why, Optional.empty());
+    }
+    Operation running = commit(op, op.withOutcome("running", now).moveTo(OperationState.RUNNING, now), List.of());
+    publish(new OperationEvent.Started(running));
+    launch(running);
+    return new Submission.Accepted(running, false);
+  }
+
+  private void launch(Operation op) {
+    OperationRun run = new OperationRun(this, environments.get(op.environment()), op);
+    if (runs.putIfAbsent(op.id(), run) != null) {
+      return;
+    }
+    workers.executeBlocking(() -> {
+      run.run();
+      return null;
+    }, false);
+  }
+
+  void runEnded(OperationRun run) {
+    runs.remove(run.id(), run);
+    alerted.remove(run.id());
+  }
+
+  /**
+   * Records a new state of an operation: journal first (retrying while the API server is away),
+   * then audit, then the events. A cancel that came in meanwhile is kept. Ending releases the lock.
+   */
+  synchronized Operation commit(Operation before, Operation next, List<OperationEvent> events) {
+    Operation current = operations.getOrDefault(next.id(), before);
+    if (current.cancelledBy().isPresent() && next.cancelledBy().isEmpty()) {
+      next = next.withCancelRequest(current.cancelledBy().get(), next.updatedAt());
+    }
+    saveDurably(next);
+    operations.put(next.id(), next);
+    if (before.state() != next.state() || current.state() != next.state()) {
+      audit.record(new AuditRecord(next.updatedAt(), "state", Optional.of(next.id()), next.environment(),
+          next.channel(), next.requestedBy().userId(), next.summary(), next.state().id(),
+          Optional.of(current.state().id()), List.of(), next.outcome().stream().toList()));
+    }
+    if (next.state().ended() && !current.state().ended()) {
+      try {
+        locks.release(next.environment(), next.id());
+      } catch (RuntimeException e) {
+        LOG.log(System.Logger.Level.WARNING, "cannot release the lock of " + next.environment() + " held by "
+            + next.id() + "; the next leader releases it: " + e.getMessage());
+      }
+    }
+    for (OperationEvent e : events) {
+      publish(e);
+    }
+    return next;
+  }
+
+  private void saveDurably(Operation op) {
+    RuntimeException last = null;
+    for (int attempt = 0; attempt < 30; attempt++) {
+      try {
+        journal.save(op);
+        return;
+      } catch (RuntimeException e) {
+        last = e;
+        LOG.log(System.Logger.Level.WARNING, "cannot journal " + op.id() + " (attempt " + (attempt + 1) + "): "
+            + e.getMessage());
+        try {
+          Thread.sleep(1000);
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          break;
+        }
+      }
+    }
+    throw new IllegalStateException("the journal cannot be written; operation " + op.id()
+        + " stops here and resumes when the bot restarts: " + (last == null ? "" : last.getMessage()), last);
+  }
+
+  /** Audits something the bot did to the cluster besides the plan's steps. */
+  void auditAction(Operation op, String what, String result) {
+    audit.record(new AuditRecord(now(), "action", Optional.of(op.id()), op.environment(), op.channel(), replica,
+        op.summary(), what, Optional.empty(), List.of(), List.of(result)));
+  }
+
+  void markRolledBack(String failedId, Operation rollback) {
+    synchronized (this) {
+      Operation failed = operations.get(failedId);
+      if (failed == null || failed.state() != OperationState.FAILED) {
+        return;
+      }
+      Instant now = now();
+      Operation marked = commit(failed, failed.withPrompt(Optional.empty(), now)
+          .withOutcome(failed.outcome().orElse("") + "; rolled back by " + rollback.id() + " ("
+              + rollback.summary() + ")", now).moveTo(OperationState.ROLLED_BACK, now), List.of());
+      publish(new OperationEvent.Finished(marked));
+    }
+  }
+
+  // ---- recovery
+
+  private void recover() {
+    List<Operation> journaled = journal.load();
+    List<Operation> resume = new ArrayList<>();
+    synchronized (this) {
+      for (Operation op : journaled) {
+        Operation mine = operations.get(op.id());
+        if (mine != null && !mine.updatedAt().isBefore(op.updatedAt())) {
+          continue;
+        }
+        operations.put(op.id(), op);
+        byKey.put(op.key(), op.id());
+      }
+      for (Operation op : operations.values()) {
+        if (op.state().executing() && !runs.containsKey(op.id())) {
+          resume.add(op);
+        }
+      }
+    }
+    for (EnvironmentRuntime env : environments.values()) {
+      releaseStaleLock(env.name());
+      reportStuckReleases(env, resume);
+    }
+    for (Operation op : resume) {
+      Optional<String> holder = locks.acquire(op.environment(), op.id(), op.summary());
+      if (holder.isPresent() && !holder.get().equals(op.id())) {
+        synchronized (this) {
+          Instant now = now();
+          Operation current = operations.get(op.id());
+          List<OperationEvent> none = List.of();
+          Operation failed = commit(current, current.withOutcome("the bot restarted and found operation "
+              + holder.get() + " holding " + op.environment() + "'s lock; this one stops here. Check with `status`.",
+              now).moveTo(OperationState.FAILED, now), none);
+          publish(new OperationEvent.Finished(failed));
+        }
+        continue;
+      }
+      publish(new OperationEvent.Notice(op.environment(), "Resuming operation " + op.id() + " (" + op.summary()
+          + ") after a restart, from step " + (op.currentStep().orElse(op.steps().size()) + 1) + " of "
+          + op.steps().size() + "."));
+      audit.record(new AuditRecord(now(), "resume", Optional.of(op.id()), op.environment(), op.channel(), replica,
+          op.summary(), op.state().id(), Optional.empty(), List.of(), List.of("resumed by replica " + replica)));
+      launch(op);
+    }
+  }
+
+  private void releaseStaleLock(String env) {
+    Optional<String> holder = locks.holder(env);
+    if (holder.isEmpty()) {
+      return;
+    }
+    Operation op;
+    synchronized (this) {
+      op = operations.get(holder.get());
+    }
+    if (op == null || op.state().ended()) {
+      locks.release(env, holder.get());
+      String why = "Released " + env + "'s lock, held by " + holder.get()
+          + (op == null ? ", which the journal does not know" : ", which had already ended (" + op.state().id() + ")");
+      audit.record(new AuditRecord(now(), "notice", Optional.of(holder.get()), env, "", replica, "lock", "released",
+          Optional.empty(), List.of("R4"), List.of(why)));
+      publish(new OperationEvent.Notice(env, why));
+    }
+  }
+
+  private void reportStuckReleases(EnvironmentRuntime env, List<Operation> resuming) {
+    Set<String> resumingIn = new HashSet<>();
+    resuming.forEach(o -> resumingIn.add(o.environment()));
+    for (Map.Entry<ServiceKind, ReleaseHistory> e : env.observer().releases().entrySet()) {
+      Optional<PendingRelease> p = e.getValue().pending();
+      if (p.isPresent() && !resumingIn.contains(env.name())) {
+        String text = e.getKey().id() + " in " + env.name() + " is stuck in " + p.get().status().helmName()
+            + " (revision " + p.get().revision() + "): " + p.get().remedy();
+        audit.record(new AuditRecord(now(), "notice", Optional.empty(), env.name(), "", replica, "stuck release",
+            p.get().status().helmName(), Optional.empty(), List.of(), List.of(text)));
+        publish(new OperationEvent.Notice(env.name(), text));
+      }
+    }
+  }
+
+  // ---- rule 9: alerts while an upgrade runs
+
+  private Void scanAlerts() {
+    Instant now = now();
+    for (OperationRun run : runs.values()) {
+      Operation op = operation(run.id()).orElse(null);
+      if (op == null || !op.state().executing()
+          || op.request().action() != io.gimops.policies.decision.Action.UPGRADE) {
+        continue;
+      }
+      Set<ServiceKind> upgrading = new HashSet<>();
+      op.plan().forEach(s -> upgrading.add(s.service()));
+      ClusterSnapshot snap = environments.get(op.environment()).observer().snapshot();
+      Set<String> seen = alerted.computeIfAbsent(op.id(), k -> ConcurrentHashMap.newKeySet());
+      for (UpgradeAlerts.Alert a : UpgradeAlerts.scan(snap, upgrading, op.createdAt(), now, policy())) {
+        if (seen.add(a.kind() + "/" + a.subject())) {
+          audit.record(new AuditRecord(now, "alert", Optional.of(op.id()), op.environment(), op.channel(),
+              replica, op.summary(), a.kind().name().toLowerCase(java.util.Locale.ROOT), Optional.empty(),
+              List.of("R9"), List.of(a.message())));
+          publish(new OperationEvent.AlertRaised(op, a));
+        }
+      }
+    }
+    return null;
+  }
+
+  // ---- helpers
+
+  private Decision decide(LifecycleRequest request, Actor actor, String channel, EnvironmentRuntime env,
+      Optional<String> override, Confirmations c) {
+    List<ActiveOperation> active;
+    synchronized (this) {
+      active = operations.values().stream().filter(o -> o.state().executing())
+          .map(o -> new ActiveOperation(o.id(), o.environment(), o.summary(), o.requestedBy(), o.createdAt()))
+          .toList();
+    }
+    return engine.decide(new DecisionInput(request, actor, channel, env.environment(), env.snapshot(),
+        catalog, access, active, override, c));
+  }
+
+  private void auditDecision(Decision d, Optional<String> opId, String channel, String what) {
+    List<Finding> telling = d.isRefused() ? d.refusals() : d.findings();
+    audit.record(new AuditRecord(d.decidedAt(), "decision", opId, d.environment(), channel, d.actor().userId(),
+        what, d.outcome().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'),
+        Optional.empty(), telling.stream().map(f -> f.rule().label()).distinct().toList(),
+        telling.stream().map(Finding::toString).toList()));
+  }
+
+  private static String refusal(Decision d) {
+    StringBuilder sb = new StringBuilder("Refused: ").append(d.request().summary()).append(" in ")
+        .append(d.environment()).append('.');
+    for (Finding f : d.refusals()) {
+      sb.append("\n  ").append(f.rule().label()).append(": ").append(f.message());
+    }
+    return sb.toString();
+  }
+
+  private Optional<Submission> seen(String key) {
+    String id = byKey.get(key);
+    if (id != null) {
+      return Optional.of(new Submission.Accepted(operations.get(id), true));
+    }
+    return Optional.ofNullable(refusedByKey.get(key));
+  }
+
+  private Submission refuseKey(String key, String message) {
+    Submission.Refused r = new Submission.Refused(message, Optional.empty());
+    refusedByKey.put(key, r);
+    return r;
+  }
+
+  private String standbyMessage() {
+    return "This bot replica (" + replica + ") is a standby; the leading replica runs operations. Try again in"
+        + " a few seconds.";
+  }
+
+  private String unknownEnvironment(String name) {
+    return "There is no environment '" + name + "': use one of " + environments.keySet().stream().sorted().toList() + ".";
+  }
+
+  void checkLeading() {
+    if (!leading || closed) {
+      throw new NotLeading();
+    }
+  }
+
+  /** Thrown inside a run when this replica stopped leading: the run stops, the journal keeps its place. */
+  static final class NotLeading extends RuntimeException {
+    NotLeading() {
+      super("not leading", null, false, false);
+    }
+  }
+
+  private void nudge(String environment) {
+    for (OperationRun run : runs.values()) {
+      run.nudge();
+    }
+  }
+
+  void publish(OperationEvent e) {
+    vertx.eventBus().publish(EVENTS, e, new DeliveryOptions().setCodecName(CODEC));
+  }
+
+  Instant now() {
+    return clock.instant();
+  }
+
+  OrchestratorSettings settings() {
+    return settings;
+  }
+
+  private static String newId() {
+    // short enough to type in a console, random enough not to collide across replicas
+    String alphabet = "abcdefghijkmnpqrstuvwxyz23456789";
+    StringBuilder sb = new StringBuilder("op-");
+    for (int i = 0; i < 6; i++) {
+      sb.append(alphabet.charAt(IDS.nextInt(alphabet.length())));
+    }
+    return sb.toString();
+  }
+
+  private <T> Future<T> blocking(Callable<T> work) {
+    if (closed) {
+      return Future.failedFuture(new IllegalStateException("the orchestrator has shut down"));
+    }
+    return workers.executeBlocking(work, false);
+  }
+
+  /**
+   * Stops leading and waits until every running operation has reached a safe point (a helm call
+   * or cluster action it started has returned), so that a graceful stop never interrupts helm.
+   *
+   * @return true when every run stopped in time
+   */
+  public boolean drain(java.time.Duration timeout) throws InterruptedException {
+    standDown();
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!runs.isEmpty() && System.nanoTime() < deadline) {
+      runs.values().forEach(OperationRun::nudge);
+      Thread.sleep(50);
+    }
+    return runs.isEmpty();
+  }
+
+  /** Stops starting anything; running helm processes are left to the HelmExecutor's owner. */
+  @Override
+  public void close() {
+    closed = true;
+    leading = false;
+    vertx.cancelTimer(alertTimer);
+    subscriptions.forEach(s -> {
+      try {
+        s.close();
+      } catch (Exception e) {
+        LOG.log(System.Logger.Level.DEBUG, "closing a subscription", e);
+      }
+    });
+    runs.values().forEach(OperationRun::nudge);
+    workers.close();
+  }
+
+  /** Passes events through the local event bus as they are. */
+  private static final class EventCodec implements MessageCodec<OperationEvent, OperationEvent> {
+    @Override
+    public void encodeToWire(Buffer buffer, OperationEvent e) {
+      throw new UnsupportedOperationException("operation events stay in this process");
+    }
+
+    @Override
+    public OperationEvent decodeFromWire(int pos, Buffer buffer) {
+      throw new UnsupportedOperationException("operation events stay in this process");
+    }
+
+    @Override
+    public OperationEvent transform(OperationEvent e) {
+      return e;
+    }
+
+    @Override
+    public String name() {
+      return CODEC;
+    }
+
+    @Override
+    public byte systemCodecID() {
+      return -1;
+    }
+  }
+
+  /** Assembles an orchestrator. */
+  public static final class Builder {
+    private final Vertx vertx;
+    private PolicySettings policy = PolicySettings.DEFAULTS;
+    private ReleaseCatalog catalog;
+    private AccessPolicy access;
+    private final Map<String, EnvironmentRuntime> environments = new LinkedHashMap<>();
+    private OperationJournal journal;
+    private EnvironmentLocks locks;
+    private AuditSink audit;
+    private Clock clock = Clock.systemUTC();
+    private OrchestratorSettings settings = OrchestratorSettings.DEFAULTS;
+    private String replica = "gimops";
+
+    private Builder(Vertx vertx) {
+      this.vertx = vertx;
+    }
+
+    public Builder policy(PolicySettings p) {
+      this.policy = p;
+      return this;
+    }
+
+    public Builder catalog(ReleaseCatalog c) {
+      this.catalog = c;
+      return this;
+    }
+
+    public Builder access(AccessPolicy a) {
+      this.access = a;
+      return this;
+    }
+
+    public Builder environment(EnvironmentRuntime env) {
+      environments.put(env.name(), env);
+      return this;
+    }
+
+    public Builder journal(OperationJournal j) {
+      this.journal = j;
+      return this;
+    }
+
+    public Builder locks(EnvironmentLocks l) {
+      this.locks = l;
+      return this;
+    }
+
+    public Builder audit(AuditSink a) {
+      this.audit = a;
+      return this;
+    }
+
+    public Builder clock(Clock c) {
+      this.clock = c;
+      return this;
+    }
+
+    public Builder settings(OrchestratorSettings s) {
+      this.settings = s;
+      return this;
+    }
+
+    /** This replica's name, in the audit trail and in answers from a standby. */
+    public Builder replica(String name) {
+      this.replica = name;
+      return this;
+    }
+
+    public Orchestrator build() {
+      if (environments.isEmpty()) {
+        throw new IllegalStateException("the orchestrator needs at least one environment");
+      }
+      return new Orchestrator(this);
+    }
+  }
+}

@@ -1,0 +1,261 @@
+package io.gimops.bot.wiring;
+
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.gimops.adapters.helm.HelmConfig;
+import io.gimops.adapters.helm.HelmExecutor;
+import io.gimops.adapters.helm.HelmReleases;
+import io.gimops.adapters.kube.ClusterActions;
+import io.gimops.adapters.kube.ClusterObserver;
+import io.gimops.adapters.kube.MetricsSource;
+import io.gimops.bot.audit.AuditSink;
+import io.gimops.bot.audit.JsonLinesAudit;
+import io.gimops.bot.journal.ConfigMapJournal;
+import io.gimops.bot.sandbox.SimulatedMetricsSource;
+import io.gimops.adapters.state.Leadership;
+import io.gimops.bot.orchestrator.EnvironmentRuntime;
+import io.gimops.bot.orchestrator.Orchestrator;
+import io.gimops.bot.orchestrator.ThirdPartyProbe;
+import io.gimops.policies.domain.Environment;
+import io.gimops.policies.domain.ServiceKind;
+import io.gimops.policies.domain.ServiceSpec;
+import io.gimops.policies.domain.ThirdPartyState;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The bot assembled from its configuration: Vert.x, one fabric8 client, observer, helm executor
+ * and cluster actions per environment, the journal and the locks in the bot's namespace, the
+ * audit trail, leader election, and the orchestrator. {@link #start} returns once the bot is
+ * ready: its observers have synced and it knows whether it leads.
+ */
+public final class Bot implements AutoCloseable {
+
+  private static final System.Logger LOG = System.getLogger(Bot.class.getName());
+
+  private final BotConfig config;
+  private final Vertx vertx;
+  private final List<AutoCloseable> resources = new ArrayList<>();
+  private final Orchestrator orchestrator;
+  private final Leadership leadership;
+  private final Duration startup;
+
+  private Bot(BotConfig config, Path work, Clock clock, Optional<OutputStream> auditOut) {
+    long t0 = System.nanoTime();
+    this.config = config;
+    // Small: the bot's work is waiting on helm and the API server, not computing.
+    this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(4)
+        .setInternalBlockingPoolSize(2));
+    try {
+      KubernetesClient home = client(config, Optional.empty());
+      resources.add(home);
+      Orchestrator.Builder b = Orchestrator.builder(vertx)
+          .policy(config.policySettings())
+          .catalog(config.releaseCatalog())
+          .access(config.accessPolicy())
+          .settings(config.orchestratorSettings())
+          .clock(clock)
+          .replica(config.replicaName())
+          .journal(new ConfigMapJournal(home, config.botNamespace()))
+          .locks(new LeaseLocks(home, config.botNamespace(), clock))
+          .audit(audit(config, auditOut));
+      List<ClusterObserver> observers = new ArrayList<>();
+      for (Environment env : config.environmentModels()) {
+        KubernetesClient client = client(config, Optional.of(env.kubeContext()).filter(c -> !c.isBlank()));
+        resources.add(client);
+        Optional<MetricsSource> metrics = metrics(config, client, env, clock);
+        ClusterObserver.Builder ob = ClusterObserver.builder(client, env).clock(clock);
+        metrics.ifPresent(ob::metrics);
+        ClusterObserver observer = ob.start();
+        resources.add(observer);
+        observers.add(observer);
+        HelmExecutor helm = new HelmExecutor(helmConfig(config, env, work));
+        resources.add(helm);
+        List<ThirdPartyState> asserted = config.assertedThirdParty();
+        ThirdPartyProbe thirdParty = asserted.isEmpty() ? ThirdPartyProbe.NONE : () -> asserted;
+        b.environment(new EnvironmentRuntime(env, observer, helm, new ClusterActions(client, env),
+            new HelmReleases(client), thirdParty));
+      }
+      for (ClusterObserver o : observers) {
+        if (!o.awaitHealthy(Duration.ofSeconds(30))) {
+          throw new IllegalStateException("cannot see environment " + o.environment().name() + ": "
+              + o.unhealthyReason().orElse("its watches did not start") + ". Check the kubeconfig and context.");
+        }
+      }
+      this.orchestrator = b.build();
+      resources.add(0, orchestrator);
+      this.leadership = Leadership.start(home, config.botNamespace(), "gimops-leader", config.replicaName(),
+          Leadership.Timing.DEFAULTS, new Leadership.Listener() {
+            @Override
+            public void onStartedLeading() {
+              orchestrator.lead().onFailure(e -> LOG.log(System.Logger.Level.ERROR, "cannot take the lead", e));
+            }
+
+            @Override
+            public void onStoppedLeading() {
+              orchestrator.standDown();
+            }
+
+            @Override
+            public void onNewLeader(String identity) {
+              LOG.log(System.Logger.Level.INFO, "the leader is now {0}", identity);
+            }
+          });
+      resources.add(1, leadership);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      closeQuietly();
+      throw new IllegalStateException("interrupted while starting", e);
+    } catch (RuntimeException e) {
+      closeQuietly();
+      throw e;
+    }
+    this.startup = Duration.ofNanos(System.nanoTime() - t0);
+  }
+
+  /**
+   * Starts the bot.
+   *
+   * @param work a directory for helm's caches
+   * @param auditOut where the audit trail goes when the configuration names no file (stdout)
+   */
+  public static Bot start(BotConfig config, Path work, Clock clock, Optional<OutputStream> auditOut) {
+    return new Bot(config, work, clock, auditOut);
+  }
+
+  public Orchestrator orchestrator() {
+    return orchestrator;
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  public BotConfig config() {
+    return config;
+  }
+
+  public boolean isLeading() {
+    return orchestrator.isLeading();
+  }
+
+  /** How long {@link #start} took. */
+  public Duration startup() {
+    return startup;
+  }
+
+  /** A crash, for tests of failover: stop renewing leadership without handing it over. */
+  public void abandonLeadership() {
+    leadership.abandon();
+    orchestrator.standDown();
+  }
+
+  private static KubernetesClient client(BotConfig config, Optional<String> context) {
+    Config c;
+    if (config.kubeconfig().isPresent()) {
+      Path file = Path.of(config.kubeconfig().get());
+      try {
+        c = Config.fromKubeconfig(context.orElse(null), Files.readString(file), file.toString());
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot read kubeconfig " + file + ": " + e.getMessage(), e);
+      }
+    } else {
+      c = Config.autoConfigure(context.orElse(null));
+    }
+    return new KubernetesClientBuilder().withConfig(c).build();
+  }
+
+  private static HelmConfig helmConfig(BotConfig config, Environment env, Path work) {
+    BotConfig.Helm h = config.helm();
+    return new HelmConfig(Path.of(h.binary()), config.kubeconfig().map(Path::of),
+        Optional.of(env.kubeContext()).filter(c -> !c.isBlank()), Path.of(h.charts()),
+        Path.of(h.values().orElse(h.charts())), h.killMargin().map(BotConfig::duration).orElse(Duration.ofSeconds(30)),
+        h.extraUpgradeArgs().orElse(List.of()), helmHomes(work));
+  }
+
+  /** Helm's cache, config and data directories under {@code work}. */
+  public static java.util.Map<String, String> helmHomes(Path work) {
+    return java.util.Map.of("HELM_CACHE_HOME", work.resolve("helm/cache").toString(),
+        "HELM_CONFIG_HOME", work.resolve("helm/config").toString(),
+        "HELM_DATA_HOME", work.resolve("helm/data").toString());
+  }
+
+  private Optional<MetricsSource> metrics(BotConfig config, KubernetesClient client, Environment env, Clock clock) {
+    if (config.metrics().isEmpty()) {
+      return Optional.empty();
+    }
+    if (!config.metrics().get().equals("simulated")) {
+      throw new IllegalArgumentException("metrics: '" + config.metrics().get() + "' is not known; the sandbox uses"
+          + " 'simulated' (Prometheus arrives with the signals work)");
+    }
+    Set<String> namespaces = new HashSet<>();
+    for (ServiceKind k : ServiceKind.values()) {
+      env.service(k).map(ServiceSpec::namespace).ifPresent(namespaces::add);
+    }
+    SimulatedMetricsSource m = SimulatedMetricsSource.start(client, namespaces, clock,
+        config.metricsInterval().map(BotConfig::duration).orElse(Duration.ofSeconds(1)));
+    resources.add(m);
+    return Optional.of(m);
+  }
+
+  private static AuditSink audit(BotConfig config, Optional<OutputStream> fallback) {
+    if (config.audit().isPresent()) {
+      Path file = Path.of(config.audit().get());
+      try {
+        if (file.getParent() != null) {
+          Files.createDirectories(file.getParent());
+        }
+        return new JsonLinesAudit(Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND));
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot open the audit trail " + file + ": " + e.getMessage(), e);
+      }
+    }
+    return new JsonLinesAudit(fallback.orElse(System.out));
+  }
+
+  private void closeQuietly() {
+    for (AutoCloseable r : resources) {
+      try {
+        r.close();
+      } catch (Exception e) {
+        LOG.log(System.Logger.Level.WARNING, "closing " + r + ": " + e.getMessage());
+      }
+    }
+    vertx.close();
+  }
+
+  /**
+   * Graceful stop: start nothing more, let a running helm call finish (up to {@code drain}), hand
+   * leadership over so a standby resumes at once from the journal, then close.
+   */
+  public void stop(Duration drain) {
+    try {
+      if (!orchestrator.drain(drain)) {
+        LOG.log(System.Logger.Level.WARNING, "operations still running after " + drain.toSeconds()
+            + " s; helm is stopped and records its release failed");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    closeQuietly();
+  }
+
+  @Override
+  public void close() {
+    stop(Duration.ofSeconds(60));
+  }
+}

@@ -1,0 +1,232 @@
+package io.gimops.bot.wiring;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.gimops.bot.orchestrator.OrchestratorSettings;
+import io.gimops.policies.decision.PolicySettings;
+import io.gimops.policies.domain.AccessPolicy;
+import io.gimops.policies.domain.Environment;
+import io.gimops.policies.domain.EnvironmentAccess;
+import io.gimops.policies.domain.Release;
+import io.gimops.policies.domain.ReleaseCatalog;
+import io.gimops.policies.domain.Role;
+import io.gimops.policies.domain.ServiceKind;
+import io.gimops.policies.domain.ThirdParty;
+import io.gimops.policies.domain.ThirdPartyState;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The bot's configuration, read from YAML ({@code deploy/} has an example). Durations are
+ * ISO-8601 ({@code PT15M}) or a number with a unit ({@code 15m}, {@code 90s}).
+ *
+ * @param replica this replica's name (default: {@code $HOSTNAME})
+ * @param namespace the bot's own namespace: its journal and its Leases live there
+ * @param kubeconfig a kubeconfig file; empty: the usual (in-cluster, {@code $KUBECONFIG})
+ * @param metrics {@code simulated} in the sandbox; Prometheus comes with the signals issue
+ * @param metricsInterval how often simulated metrics are sampled (default 1s)
+ * @param thirdParty versions to report for Kafka and PostgreSQL while no probe checks them
+ *     (sandbox only: an honest "simulated" detail is attached)
+ */
+public record BotConfig(
+    Optional<String> replica,
+    Optional<String> namespace,
+    Optional<String> kubeconfig,
+    Helm helm,
+    List<Env> environments,
+    List<CatalogEntry> catalog,
+    Map<String, Grants> access,
+    Optional<Policy> policy,
+    Optional<Pacing> orchestrator,
+    Optional<String> audit,
+    Optional<String> metrics,
+    Optional<String> metricsInterval,
+    Map<String, String> thirdParty) {
+
+  /** Where helm and the vendor's packages are. */
+  public record Helm(String binary, String charts, Optional<String> values, Optional<String> killMargin,
+      Optional<List<String>> extraUpgradeArgs) {}
+
+  /** One environment: a kube context with GIM, GSP and GCA. */
+  public record Env(String name, Optional<String> context, Optional<Boolean> production,
+      Optional<String> sharedNamespace, Optional<List<String>> channels) {}
+
+  /** A release in the catalog: {@code service}, {@code version}, whether it changes the schema. */
+  public record CatalogEntry(String service, String version, Optional<Boolean> schemaChange) {}
+
+  /** Who may do what in an environment: user ids and user groups by role. */
+  public record Grants(Optional<Map<String, String>> users, Optional<Map<String, String>> groups) {}
+
+  /** Overrides of the policy's thresholds. */
+  public record Policy(Optional<String> pendingThreshold, Optional<String> verificationTimeout,
+      Optional<String> backlogWindow, Optional<Integer> backlogMinSamples) {}
+
+  /** How the orchestrator paces itself. */
+  public record Pacing(Optional<String> tick, Optional<String> helmStartGrace, Optional<String> settleBetweenSteps,
+      Optional<String> actionTimeout) {}
+
+  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
+      .registerModule(new Jdk8Module())
+      .registerModule(new JavaTimeModule())
+      .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+  public BotConfig {
+    if (helm == null) {
+      throw new IllegalArgumentException("the configuration needs a helm section (binary, charts)");
+    }
+    environments = environments == null ? List.of() : List.copyOf(environments);
+    if (environments.isEmpty()) {
+      throw new IllegalArgumentException("the configuration names no environment");
+    }
+    catalog = catalog == null ? List.of() : List.copyOf(catalog);
+    access = access == null ? Map.of() : Map.copyOf(access);
+    thirdParty = thirdParty == null ? Map.of() : Map.copyOf(thirdParty);
+  }
+
+  /** Reads a configuration file; a mistake in it is reported with its line and what was expected. */
+  public static BotConfig read(Path file) {
+    try {
+      return YAML.readValue(Files.readString(file), BotConfig.class);
+    } catch (JsonMappingException e) {
+      throw new IllegalArgumentException("configuration " + file + " is not valid: " + e.getOriginalMessage()
+          + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")"), e);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("cannot read configuration " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  public static BotConfig parse(String yaml) {
+    try {
+      return YAML.readValue(yaml, BotConfig.class);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("configuration is not valid: " + e.getMessage(), e);
+    }
+  }
+
+  public String replicaName() {
+    return replica.or(() -> Optional.ofNullable(System.getenv("HOSTNAME"))).orElse("gimops");
+  }
+
+  public String botNamespace() {
+    return namespace.orElse("gimops");
+  }
+
+  public List<Environment> environmentModels() {
+    List<Environment> out = new ArrayList<>();
+    for (Env e : environments) {
+      Environment env = Environment.standard(e.name(), e.context().orElse(""), e.production().orElse(false));
+      if (e.sharedNamespace().isPresent()) {
+        env = env.inSharedNamespace(e.sharedNamespace().get());
+      }
+      out.add(env);
+    }
+    return out;
+  }
+
+  public ReleaseCatalog releaseCatalog() {
+    List<Release> releases = new ArrayList<>();
+    for (CatalogEntry c : catalog) {
+      ServiceKind k = ServiceKind.fromName(c.service()).orElseThrow(() ->
+          new IllegalArgumentException("catalog: there is no service '" + c.service() + "': use gim, gsp or gca"));
+      Release r = Release.of(k, c.version());
+      releases.add(c.schemaChange().orElse(false) ? r.withSchemaChange() : r);
+    }
+    return new ReleaseCatalog(releases);
+  }
+
+  public AccessPolicy accessPolicy() {
+    Map<String, EnvironmentAccess> envs = new LinkedHashMap<>();
+    for (Env e : environments) {
+      Grants g = access.getOrDefault(e.name(), new Grants(Optional.empty(), Optional.empty()));
+      envs.put(e.name(), new EnvironmentAccess(new java.util.HashSet<>(e.channels().orElse(List.of())),
+          roles(g.users().orElse(Map.of()), e.name()), roles(g.groups().orElse(Map.of()), e.name())));
+    }
+    return new AccessPolicy(envs);
+  }
+
+  private static Map<String, Role> roles(Map<String, String> byName, String env) {
+    Map<String, Role> out = new HashMap<>();
+    byName.forEach((who, role) -> out.put(who, java.util.Arrays.stream(Role.values())
+        .filter(r -> r.id().equals(role)).findFirst().orElseThrow(() -> new IllegalArgumentException(
+            "access." + env + ": '" + role + "' is not a role; use viewer, operator or admin"))));
+    return out;
+  }
+
+  public PolicySettings policySettings() {
+    PolicySettings d = PolicySettings.DEFAULTS;
+    if (policy.isEmpty()) {
+      return d;
+    }
+    Policy p = policy.get();
+    PolicySettings.BacklogSettings b = d.backlog();
+    b = new PolicySettings.BacklogSettings(p.backlogWindow().map(BotConfig::duration).orElse(b.window()),
+        p.backlogMinSamples().orElse(b.minSamples()), b.minCoverage(), b.tolerance());
+    return new PolicySettings(p.pendingThreshold().map(BotConfig::duration).orElse(d.pendingThreshold()), b,
+        p.verificationTimeout().map(BotConfig::duration).orElse(d.verificationTimeout()),
+        d.minimumOverrideReason(), d.secondApproverRole());
+  }
+
+  public OrchestratorSettings orchestratorSettings() {
+    OrchestratorSettings d = OrchestratorSettings.DEFAULTS;
+    if (orchestrator.isEmpty()) {
+      return d;
+    }
+    Pacing p = orchestrator.get();
+    return new OrchestratorSettings(p.tick().map(BotConfig::duration).orElse(d.tick()),
+        p.helmStartGrace().map(BotConfig::duration).orElse(d.helmStartGrace()),
+        p.settleBetweenSteps().map(BotConfig::duration).orElse(d.settleBetweenSteps()),
+        p.actionTimeout().map(BotConfig::duration).orElse(d.actionTimeout()));
+  }
+
+  /** The third-party states the configuration asserts (sandbox); empty map: none. */
+  public List<ThirdPartyState> assertedThirdParty() {
+    List<ThirdPartyState> out = new ArrayList<>();
+    thirdParty.forEach((name, version) -> {
+      ThirdParty t = java.util.Arrays.stream(ThirdParty.values())
+          .filter(x -> x.name().equalsIgnoreCase(name) || x.title().equalsIgnoreCase(name)).findFirst()
+          .orElseThrow(() -> new IllegalArgumentException("thirdParty: '" + name + "' is neither kafka nor postgresql"));
+      out.add(new ThirdPartyState(t, io.gimops.policies.domain.Reachability.REACHABLE,
+          Optional.of(io.gimops.policies.domain.Version.parse(version)), "simulated by the sandbox"));
+    });
+    return out;
+  }
+
+  /** {@code 15m}, {@code 90s}, {@code 2h}, {@code 500ms}, or ISO-8601 {@code PT15M}. */
+  public static Duration duration(String text) {
+    String t = text.strip();
+    try {
+      if (t.startsWith("P") || t.startsWith("p")) {
+        return Duration.parse(t);
+      }
+      if (t.endsWith("ms")) {
+        return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
+      }
+      long n = Long.parseLong(t.substring(0, t.length() - 1));
+      switch (t.charAt(t.length() - 1)) {
+        case 's':
+          return Duration.ofSeconds(n);
+        case 'm':
+          return Duration.ofMinutes(n);
+        case 'h':
+          return Duration.ofHours(n);
+        default:
+          break;
+      }
+    } catch (RuntimeException e) {
+      // fall through to the message below
+    }
+    throw new IllegalArgumentException("'" + text + "' is not a duration: write 15m, 90s, 2h, 500ms or PT15M");
+  }
+}

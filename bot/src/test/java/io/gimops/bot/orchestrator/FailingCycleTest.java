@@ -1,0 +1,109 @@
+package io.gimops.bot.orchestrator;
+
+import static io.gimops.bot.testing.SandboxBots.accepted;
+import static io.gimops.bot.testing.SandboxBots.awaitState;
+import static io.gimops.bot.testing.SandboxBots.join;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.gimops.bot.operation.Operation;
+import io.gimops.bot.operation.OperationEvent;
+import io.gimops.bot.operation.OperationState;
+import io.gimops.bot.operation.Prompt;
+import io.gimops.bot.operation.StepRecord;
+import io.gimops.bot.sandbox.SandboxWorld;
+import io.gimops.bot.testing.SandboxBots;
+import io.gimops.bot.wiring.Bot;
+import io.gimops.policies.decision.Confirmations;
+import io.gimops.policies.decision.LifecycleRequest;
+import io.gimops.policies.decision.PlanStep;
+import io.gimops.policies.domain.Actor;
+import io.gimops.policies.domain.HelmStatus;
+import io.gimops.policies.domain.ServiceKind;
+import io.gimops.sandbox.charts.SampleCharts;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.OptionalInt;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Rules 3 and 8: a step that fails verification stops the cycle (the next service is never
+ * touched) and raises a rollback prompt naming the revision to return to; choosing Roll back
+ * runs the rollback, verifies it, and marks the failed operation rolled back.
+ */
+class FailingCycleTest {
+
+  static final Actor OPERATOR = Actor.of("console-operator", "Olivia Operator");
+
+  @TempDir static Path work;
+  static SandboxBots sandbox;
+  static Bot bot;
+
+  @BeforeAll
+  static void start() {
+    sandbox = SandboxBots.start(work);
+    bot = sandbox.bot("bot-a", SandboxWorld.Pace.TEST);
+    SandboxBots.awaitLeading(bot);
+  }
+
+  @AfterAll
+  static void stop() {
+    sandbox.close();
+  }
+
+  @Test
+  void rule8_aFailedVerificationStopsTheCycleAndOffersRollback() {
+    Orchestrator o = bot.orchestrator();
+    List<OperationEvent> events = SandboxBots.record(o);
+    String broken = sandbox.world().breakNext(ServiceKind.GSP, "image");
+    assertThat(broken).contains("gsp");
+
+    Operation op = accepted(join(o.submit(Request.of("f-1", OPERATOR, SandboxWorld.CHANNEL, SandboxWorld.ENVIRONMENT,
+        new LifecycleRequest.UpgradeCycle()))));
+    accepted(join(o.confirm(op.id(), "f-2", OPERATOR, Confirmations.confirmedBy(OPERATOR))));
+    Operation failed = awaitState(o, op.id(), OperationState.FAILED, OperationState.SUCCEEDED);
+
+    assertThat(failed.state()).isEqualTo(OperationState.FAILED);
+    assertThat(failed.outcome().orElseThrow()).contains("verify gsp");
+    // GIM went through; GSP's helm ran and its verification failed; GCA was never touched.
+    assertThat(sandbox.upgradesOf("gim")).isEqualTo(1);
+    assertThat(sandbox.upgradesOf("gsp")).isEqualTo(1);
+    assertThat(sandbox.upgradesOf("gca")).isZero();
+    assertThat(sandbox.history("gca", "gca").latestRevision()).hasValue(1);
+    StepRecord verifyGsp = failed.steps().stream()
+        .filter(s -> s.step() instanceof PlanStep.Verify v && v.service() == ServiceKind.GSP).findFirst().orElseThrow();
+    assertThat(verifyGsp.status()).isEqualTo(StepRecord.Status.FAILED);
+    assertThat(String.join(" ", verifyGsp.detail())).containsAnyOf("ImagePullBackOff", "ErrImagePull");
+    assertThat(failed.steps().stream().filter(s -> s.step().service() == ServiceKind.GCA))
+        .allMatch(s -> s.status() == StepRecord.Status.SKIPPED);
+
+    Prompt prompt = failed.prompt().orElseThrow();
+    assertThat(prompt.kind()).isEqualTo(Prompt.Kind.ROLLBACK);
+    assertThat(prompt.choices().get(0).label()).isEqualTo("Roll back gsp to revision 1");
+    assertThat(prompt.choices().get(0).request()).contains(new LifecycleRequest.Rollback(ServiceKind.GSP, OptionalInt.of(1)));
+    assertThat(prompt.choices()).extracting(Prompt.Choice::label).endsWith("Dismiss");
+    assertThat(events).anyMatch(e -> e instanceof OperationEvent.PromptRaised p && p.op().id().equals(op.id()));
+
+    // Roll back, as the prompt offers: a new operation, confirmed by the choice, verified.
+    Operation rollback = accepted(join(o.choose(op.id(), "1", "f-3", OPERATOR)));
+    assertThat(rollback.remedyFor()).contains(op.id());
+    Operation rolledBack = awaitState(o, rollback.id(), OperationState.SUCCEEDED, OperationState.FAILED);
+    assertThat(rolledBack.state()).as(rolledBack.outcome().orElse("")).isEqualTo(OperationState.SUCCEEDED);
+    var gsp = sandbox.history("gsp", "gsp");
+    assertThat(gsp.latestRevision()).hasValue(3);
+    assertThat(gsp.status()).isEqualTo(HelmStatus.DEPLOYED);
+    List<io.gimops.policies.domain.Version> versions = SampleCharts.versions("gsp");
+    assertThat(gsp.version()).contains(versions.get(versions.size() - 3));
+    assertThat(sandbox.helmCalls()).filteredOn(c -> c.startsWith("rollback")).singleElement().asString()
+        .startsWith("rollback gsp 1 -n gsp --timeout 15m");
+    assertThat(o.operation(op.id()).orElseThrow().state()).isEqualTo(OperationState.ROLLED_BACK);
+
+    // The same choice again (a double click) starts nothing new.
+    Submission again = join(o.choose(op.id(), "1", "f-3", OPERATOR));
+    assertThat(again).isInstanceOf(Submission.Accepted.class);
+    assertThat(((Submission.Accepted) again).repeated()).isTrue();
+    assertThat(sandbox.helmCalls().stream().filter(c -> c.startsWith("rollback")).count()).isEqualTo(1);
+  }
+}
