@@ -59,7 +59,7 @@ public final class Main {
       BotConfig config = BotConfig.parse(world.configYaml()
           + "audit: '" + work.toAbsolutePath().resolve("audit.jsonl") + "'\n");
       Bot bot = Bot.start(config, work.toAbsolutePath(), Clock.systemUTC(), Optional.empty());
-      awaitLeading(bot);
+      bot.awaitElection(Duration.ofSeconds(30));
       out.println(ready(bot) + " (log: " + work.resolve("gimops.log") + ", audit trail: "
           + work.resolve("audit.jsonl") + ")");
       Map<String, Actor> people = new LinkedHashMap<>();
@@ -85,6 +85,7 @@ public final class Main {
       bot.stop(Duration.ofSeconds(25));
       stopped.countDown();
     }, "gimops-shutdown"));
+    bot.awaitElection(Duration.ofSeconds(5));
     out.println(ready(bot));
     if (withConsole) {
       Map<String, Actor> people = new LinkedHashMap<>();
@@ -125,17 +126,10 @@ public final class Main {
     }
   }
 
-  private static void awaitLeading(Bot bot) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (!bot.isLeading() && System.nanoTime() < deadline) {
-      Thread.sleep(20);
-    }
-  }
-
   private static String ready(Bot bot) {
     return "gimops ready in " + ManagementFactory.getRuntimeMXBean().getUptime() + " ms (bot started in "
         + bot.startup().toMillis() + " ms): replica " + bot.config().replicaName()
-        + (bot.isLeading() ? " leads" : " stands by");
+        + (bot.isLeading() ? " leads" : " stands by" + bot.leader().map(l -> " (" + l + " leads)").orElse(""));
   }
 
   /** Logs go to a file, so that the console shows the conversation only. */

@@ -217,7 +217,17 @@ public final class ClusterObserver implements AutoCloseable {
     }
     long every = healthCheckEvery.toMillis();
     ticks = thread.scheduleWithFixedDelay(this::healthTick, every, every, TimeUnit.MILLISECONDS);
+    // Until the first lists are in, look often: a bot is ready as soon as it sees its cluster.
+    startupTicks = thread.scheduleWithFixedDelay(() -> {
+      if (health == Health.STARTING) {
+        healthTick();
+      } else {
+        startupTicks.cancel(false);
+      }
+    }, 20, 20, TimeUnit.MILLISECONDS);
   }
+
+  private volatile java.util.concurrent.ScheduledFuture<?> startupTicks;
 
   private <T extends HasMetadata> WatchSlot<T> slot(String what, Supplier<SharedIndexInformer<T>> factory, Instant now) {
     WatchSlot<T> s = new WatchSlot<>(what, factory, new ResourceEventHandler<>() {
@@ -488,6 +498,9 @@ public final class ClusterObserver implements AutoCloseable {
         closed = true;
         if (ticks != null) {
           ticks.cancel(false);
+          if (startupTicks != null) {
+            startupTicks.cancel(false);
+          }
         }
         slots.forEach(WatchSlot::stop);
         stopped.complete(null);

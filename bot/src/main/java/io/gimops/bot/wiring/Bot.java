@@ -53,6 +53,11 @@ public final class Bot implements AutoCloseable {
   private final Orchestrator orchestrator;
   private final Leadership leadership;
   private final Duration startup;
+  private final StringBuilder phases = new StringBuilder();
+
+  private static long ms(long since) {
+    return (System.nanoTime() - since) / 1_000_000;
+  }
 
   private Bot(BotConfig config, Path work, Clock clock, Optional<OutputStream> auditOut) {
     long t0 = System.nanoTime();
@@ -90,12 +95,14 @@ public final class Bot implements AutoCloseable {
         b.environment(new EnvironmentRuntime(env, observer, helm, new ClusterActions(client, env),
             new HelmReleases(client), thirdParty));
       }
+      phases.append("wired ").append(ms(t0)).append(" ms");
       for (ClusterObserver o : observers) {
         if (!o.awaitHealthy(Duration.ofSeconds(30))) {
           throw new IllegalStateException("cannot see environment " + o.environment().name() + ": "
               + o.unhealthyReason().orElse("its watches did not start") + ". Check the kubeconfig and context.");
         }
       }
+      phases.append(", observers synced ").append(ms(t0)).append(" ms");
       this.orchestrator = b.build();
       resources.add(0, orchestrator);
       this.leadership = Leadership.start(home, config.botNamespace(), "gimops-leader", config.replicaName(),
@@ -125,6 +132,7 @@ public final class Bot implements AutoCloseable {
       throw e;
     }
     this.startup = Duration.ofNanos(System.nanoTime() - t0);
+    LOG.log(System.Logger.Level.INFO, "bot started in {0} ms ({1})", startup.toMillis(), phases);
   }
 
   /**
@@ -151,6 +159,20 @@ public final class Bot implements AutoCloseable {
 
   public boolean isLeading() {
     return orchestrator.isLeading();
+  }
+
+  /** The replica that leads, as last heard (this one or another). */
+  public Optional<String> leader() {
+    return leadership.leader();
+  }
+
+  /** Waits until this replica knows who leads (itself or another), at most {@code timeout}. */
+  public boolean awaitElection(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!isLeading() && leader().isEmpty() && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    return isLeading() || leader().isPresent();
   }
 
   /** How long {@link #start} took. */

@@ -56,14 +56,57 @@ public final class BotProcess implements AutoCloseable {
 
   /** Starts {@code gimops run --config <config> --console} with the test's classpath. */
   public static BotProcess start(Path config, Path log) {
+    return start(config, log, List.of());
+  }
+
+  /** As {@link #start(Path, Path)}, with more JVM flags (a class-data-sharing archive, say). */
+  public static BotProcess start(Path config, Path log, List<String> moreFlags) {
+    return start(config, log, moreFlags, System.getProperty("java.class.path"));
+  }
+
+  /**
+   * The test's classpath with every directory packed into a jar under {@code dir}: class-data
+   * sharing archives only classes from jars, as the bot's packaged form has them.
+   */
+  public static String jarsOnly(Path dir) {
+    List<String> out = new ArrayList<>();
+    int n = 0;
+    try {
+      Files.createDirectories(dir);
+      for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+        Path p = Path.of(entry);
+        if (!Files.isDirectory(p)) {
+          out.add(entry);
+          continue;
+        }
+        Path jar = dir.resolve("classes-" + (n++) + ".jar");
+        try (java.util.jar.JarOutputStream j = new java.util.jar.JarOutputStream(Files.newOutputStream(jar));
+             java.util.stream.Stream<Path> files = Files.walk(p)) {
+          for (Path f : (Iterable<Path>) files.filter(Files::isRegularFile).sorted()::iterator) {
+            j.putNextEntry(new java.util.jar.JarEntry(p.relativize(f).toString().replace('\\', '/')));
+            Files.copy(f, j);
+            j.closeEntry();
+          }
+        }
+        out.add(jar.toString());
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return String.join(java.io.File.pathSeparator, out);
+  }
+
+  /** As {@link #start(Path, Path, List)}, on the given classpath. */
+  public static BotProcess start(Path config, Path log, List<String> moreFlags, String classpath) {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(JVM_FLAGS);
+    cmd.addAll(moreFlags);
     String logging = System.getProperty("java.util.logging.config.file");
     if (logging != null) {
       cmd.add("-Djava.util.logging.config.file=" + logging);
     }
-    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.gimops.bot.Main", "run", "--config",
+    cmd.addAll(List.of("-cp", classpath, "io.gimops.bot.Main", "run", "--config",
         config.toString(), "--console"));
     try {
       long t0 = System.nanoTime();
