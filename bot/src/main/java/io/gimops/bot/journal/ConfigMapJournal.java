@@ -33,6 +33,11 @@ public final class ConfigMapJournal implements OperationJournal {
   }
 
   @Override
+  public void forget(String operationId) {
+    store.delete(operationId);
+  }
+
+  @Override
   public List<Operation> load() {
     List<Operation> out = new ArrayList<>();
     for (JournalStore.Entry e : store.list()) {

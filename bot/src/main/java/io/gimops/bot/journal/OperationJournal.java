@@ -14,4 +14,7 @@ public interface OperationJournal {
 
   /** Every journaled operation, ended or not, oldest first. */
   List<Operation> load();
+
+  /** Removes an ended operation from the journal (retention). */
+  void forget(String operationId);
 }

@@ -513,7 +513,15 @@ public final class Orchestrator implements AutoCloseable {
   // ---- recovery
 
   private void recover() {
-    List<Operation> journaled = journal.load();
+    List<Operation> journaled = new ArrayList<>();
+    Instant keepFrom = now().minus(settings.journalRetention());
+    for (Operation op : journal.load()) {
+      if (op.state().ended() && op.updatedAt().isBefore(keepFrom)) {
+        journal.forget(op.id());
+      } else {
+        journaled.add(op);
+      }
+    }
     List<Operation> resume = new ArrayList<>();
     synchronized (this) {
       for (Operation op : journaled) {

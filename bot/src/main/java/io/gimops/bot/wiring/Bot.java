@@ -119,7 +119,9 @@ public final class Bot implements AutoCloseable {
 
             @Override
             public void onNewLeader(String identity) {
-              LOG.log(System.Logger.Level.INFO, "the leader is now {0}", identity);
+              if (identity != null) {
+                LOG.log(System.Logger.Level.INFO, "the leader is now {0}", identity);
+              }
             }
           });
       resources.add(1, leadership);

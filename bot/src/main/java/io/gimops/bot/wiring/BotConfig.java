@@ -75,7 +75,7 @@ public record BotConfig(
 
   /** How the orchestrator paces itself. */
   public record Pacing(Optional<String> tick, Optional<String> helmStartGrace, Optional<String> settleBetweenSteps,
-      Optional<String> actionTimeout) {}
+      Optional<String> actionTimeout, Optional<String> journalRetention) {}
 
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
       .registerModule(new Jdk8Module())
@@ -187,7 +187,8 @@ public record BotConfig(
     return new OrchestratorSettings(p.tick().map(BotConfig::duration).orElse(d.tick()),
         p.helmStartGrace().map(BotConfig::duration).orElse(d.helmStartGrace()),
         p.settleBetweenSteps().map(BotConfig::duration).orElse(d.settleBetweenSteps()),
-        p.actionTimeout().map(BotConfig::duration).orElse(d.actionTimeout()));
+        p.actionTimeout().map(BotConfig::duration).orElse(d.actionTimeout()),
+        p.journalRetention().map(BotConfig::duration).orElse(d.journalRetention()));
   }
 
   /** The third-party states the configuration asserts (sandbox); empty map: none. */
@@ -203,12 +204,15 @@ public record BotConfig(
     return out;
   }
 
-  /** {@code 15m}, {@code 90s}, {@code 2h}, {@code 500ms}, or ISO-8601 {@code PT15M}. */
+  /** {@code 15m}, {@code 90s}, {@code 2h}, {@code 30d}, {@code 500ms}, or ISO-8601 {@code PT15M}. */
   public static Duration duration(String text) {
     String t = text.strip();
     try {
       if (t.startsWith("P") || t.startsWith("p")) {
         return Duration.parse(t);
+      }
+      if (t.endsWith("d")) {
+        return Duration.ofDays(Long.parseLong(t.substring(0, t.length() - 1)));
       }
       if (t.endsWith("ms")) {
         return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
@@ -227,6 +231,6 @@ public record BotConfig(
     } catch (RuntimeException e) {
       // fall through to the message below
     }
-    throw new IllegalArgumentException("'" + text + "' is not a duration: write 15m, 90s, 2h, 500ms or PT15M");
+    throw new IllegalArgumentException("'" + text + "' is not a duration: write 15m, 90s, 2h, 30d, 500ms or PT15M");
   }
 }

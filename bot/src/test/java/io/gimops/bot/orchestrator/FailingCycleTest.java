@@ -11,8 +11,8 @@ import io.gimops.bot.operation.OperationState;
 import io.gimops.bot.operation.Prompt;
 import io.gimops.bot.operation.StepRecord;
 import io.gimops.bot.sandbox.SandboxWorld;
+import io.gimops.bot.testing.OneBotInTheSandbox;
 import io.gimops.bot.testing.SandboxBots;
-import io.gimops.bot.wiring.Bot;
 import io.gimops.policies.decision.Confirmations;
 import io.gimops.policies.decision.LifecycleRequest;
 import io.gimops.policies.decision.PlanStep;
@@ -20,38 +20,16 @@ import io.gimops.policies.domain.Actor;
 import io.gimops.policies.domain.HelmStatus;
 import io.gimops.policies.domain.ServiceKind;
 import io.gimops.sandbox.charts.SampleCharts;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.OptionalInt;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Rules 3 and 8: a step that fails verification stops the cycle (the next service is never
  * touched) and raises a rollback prompt naming the revision to return to; choosing Roll back
  * runs the rollback, verifies it, and marks the failed operation rolled back.
  */
-class FailingCycleTest {
-
-  static final Actor OPERATOR = Actor.of("console-operator", "Olivia Operator");
-
-  @TempDir static Path work;
-  static SandboxBots sandbox;
-  static Bot bot;
-
-  @BeforeAll
-  static void start() {
-    sandbox = SandboxBots.start(work);
-    bot = sandbox.bot("bot-a", SandboxWorld.Pace.TEST);
-    SandboxBots.awaitLeading(bot);
-  }
-
-  @AfterAll
-  static void stop() {
-    sandbox.close();
-  }
+class FailingCycleTest extends OneBotInTheSandbox {
 
   @Test
   void rule8_aFailedVerificationStopsTheCycleAndOffersRollback() {

@@ -9,22 +9,19 @@ import io.gimops.bot.operation.Operation;
 import io.gimops.bot.operation.OperationState;
 import io.gimops.bot.operation.StepRecord;
 import io.gimops.bot.sandbox.SandboxWorld;
-import io.gimops.bot.testing.SandboxBots;
+import io.gimops.bot.testing.OneBotInTheSandbox;
 import io.gimops.bot.wiring.Bot;
+import io.gimops.bot.testing.SandboxBots;
 import io.gimops.policies.decision.Confirmations;
 import io.gimops.policies.decision.LifecycleRequest;
 import io.gimops.policies.domain.Actor;
 import io.gimops.policies.domain.ServiceKind;
 import io.vertx.core.Future;
-import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Rule 4 and the operation's edges: two concurrent upgrades (one runs, the other is refused with
@@ -32,26 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
  * audited, a standby that refuses to run anything.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class OneAtATimeTest {
-
-  static final Actor OPERATOR = Actor.of("console-operator", "Olivia Operator");
+class OneAtATimeTest extends OneBotInTheSandbox {
   static final Actor VIEWER = Actor.of("console-viewer", "Victor Viewer");
-
-  @TempDir static Path work;
-  static SandboxBots sandbox;
-  static Bot bot;
-
-  @BeforeAll
-  static void start() {
-    sandbox = SandboxBots.start(work);
-    bot = sandbox.bot("bot-a", SandboxWorld.Pace.TEST);
-    SandboxBots.awaitLeading(bot);
-  }
-
-  @AfterAll
-  static void stop() {
-    sandbox.close();
-  }
 
   static Request upgrade(String key, ServiceKind k) {
     return Request.of(key, OPERATOR, SandboxWorld.CHANNEL, SandboxWorld.ENVIRONMENT, LifecycleRequest.Upgrade.toLatest(k));

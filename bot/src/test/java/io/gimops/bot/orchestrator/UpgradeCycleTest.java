@@ -11,8 +11,8 @@ import io.gimops.bot.operation.OperationState;
 import io.gimops.bot.operation.Prompt;
 import io.gimops.bot.operation.StepRecord;
 import io.gimops.bot.sandbox.SandboxWorld;
+import io.gimops.bot.testing.OneBotInTheSandbox;
 import io.gimops.bot.testing.SandboxBots;
-import io.gimops.bot.wiring.Bot;
 import io.gimops.policies.decision.Confirmations;
 import io.gimops.policies.decision.LifecycleRequest;
 import io.gimops.policies.decision.PlanStep;
@@ -21,38 +21,16 @@ import io.gimops.policies.domain.HelmStatus;
 import io.gimops.policies.domain.ServiceKind;
 import io.gimops.policies.domain.Version;
 import io.gimops.sandbox.charts.SampleCharts;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Rule 3 end to end: {@code upgrade all} in the sandbox with the real helm CLI runs GIM, verify,
  * GSP, verify, GCA, verify, each helm call once, and the journal, the audit trail and the
  * progress stream say so.
  */
-class UpgradeCycleTest {
-
-  static final Actor OPERATOR = Actor.of("console-operator", "Olivia Operator");
-
-  @TempDir static Path work;
-  static SandboxBots sandbox;
-  static Bot bot;
-
-  @BeforeAll
-  static void start() {
-    sandbox = SandboxBots.start(work);
-    bot = sandbox.bot("bot-a", SandboxWorld.Pace.TEST);
-    SandboxBots.awaitLeading(bot);
-  }
-
-  @AfterAll
-  static void stop() {
-    sandbox.close();
-  }
+class UpgradeCycleTest extends OneBotInTheSandbox {
 
   @Test
   void rule3_upgradeAllRunsGimGspGcaInOrderAndVerifiesEachBeforeTheNext() {
