@@ -34,6 +34,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -53,19 +54,22 @@ public final class Bot implements AutoCloseable {
   private final Orchestrator orchestrator;
   private final Leadership leadership;
   private final Duration startup;
+  private AuditSink audit;
+  private Optional<SlackWiring> slack = Optional.empty();
   private final StringBuilder phases = new StringBuilder();
 
   private static long ms(long since) {
     return (System.nanoTime() - since) / 1_000_000;
   }
 
-  private Bot(BotConfig config, Path work, Clock clock, Optional<OutputStream> auditOut) {
+  private Bot(BotConfig config, Path work, Clock clock, Optional<OutputStream> auditOut, Map<String, String> variables) {
     long t0 = System.nanoTime();
     this.config = config;
     // Small: the bot's work is waiting on helm and the API server, not computing.
     this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(4)
         .setInternalBlockingPoolSize(2));
     try {
+      this.audit = audit(config, auditOut);
       KubernetesClient home = client(config, Optional.empty());
       resources.add(home);
       Orchestrator.Builder b = Orchestrator.builder(vertx)
@@ -77,7 +81,7 @@ public final class Bot implements AutoCloseable {
           .replica(config.replicaName())
           .journal(new ConfigMapJournal(home, config.botNamespace()))
           .locks(new LeaseLocks(home, config.botNamespace(), clock))
-          .audit(audit(config, auditOut));
+          .audit(audit);
       List<ClusterObserver> observers = new ArrayList<>();
       for (Environment env : config.environmentModels()) {
         KubernetesClient client = client(config, Optional.of(env.kubeContext()).filter(c -> !c.isBlank()));
@@ -125,6 +129,13 @@ public final class Bot implements AutoCloseable {
             }
           });
       resources.add(1, leadership);
+      Optional<BotConfig.SlackSettings> slack = config.slackSettings(variables);
+      if (slack.isPresent()) {
+        this.slack = Optional.of(SlackWiring.start(vertx, orchestrator, slack.get(), audit, clock));
+        resources.add(0, this.slack.get());
+      } else {
+        this.slack = Optional.empty();
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       closeQuietly();
@@ -144,7 +155,18 @@ public final class Bot implements AutoCloseable {
    * @param auditOut where the audit trail goes when the configuration names no file (stdout)
    */
   public static Bot start(BotConfig config, Path work, Clock clock, Optional<OutputStream> auditOut) {
-    return new Bot(config, work, clock, auditOut);
+    return new Bot(config, work, clock, auditOut, System.getenv());
+  }
+
+  /** As {@link #start(BotConfig, Path, Clock, Optional)}, with the Slack variables taken from {@code env}. */
+  public static Bot start(BotConfig config, Path work, Clock clock, Optional<OutputStream> auditOut,
+      Map<String, String> env) {
+    return new Bot(config, work, clock, auditOut, env);
+  }
+
+  /** The Slack front end, when a bot token is configured. */
+  public Optional<SlackWiring> slack() {
+    return slack;
   }
 
   public Orchestrator orchestrator() {

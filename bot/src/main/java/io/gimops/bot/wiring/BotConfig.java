@@ -37,6 +37,7 @@ import java.util.Optional;
  * @param kubeconfig a kubeconfig file; empty: the usual (in-cluster, {@code $KUBECONFIG})
  * @param metrics {@code simulated} in the sandbox; Prometheus comes with the signals issue
  * @param metricsInterval how often simulated metrics are sampled (default 1s)
+ * @param slack the Slack app; each value may come from the environment instead (see {@link #slackSettings})
  * @param thirdParty versions to report for Kafka and PostgreSQL while no probe checks them
  *     (sandbox only: an honest "simulated" detail is attached)
  */
@@ -53,7 +54,52 @@ public record BotConfig(
     Optional<String> audit,
     Optional<String> metrics,
     Optional<String> metricsInterval,
-    Map<String, String> thirdParty) {
+    Map<String, String> thirdParty,
+    Optional<Slack> slack) {
+
+  /**
+   * The Slack app.
+   *
+   * @param apiUrl the Web API base URL, for proxies and tests (default https://slack.com/api/)
+   * @param host where the HTTP endpoint listens (default 0.0.0.0; the sandbox uses 127.0.0.1)
+   * @param notificationsChannel where a summary of every finished operation goes
+   */
+  public record Slack(Optional<String> botToken, Optional<String> signingSecret, Optional<String> appToken,
+      Optional<String> apiUrl, Optional<Integer> httpPort, Optional<String> host,
+      Optional<String> notificationsChannel, Optional<Integer> maxBodyBytes) {}
+
+  /** The Slack settings in force, after the environment's overrides. */
+  public record SlackSettings(String botToken, String signingSecret, Optional<String> appToken, String apiUrl,
+      int httpPort, String host, Optional<String> notificationsChannel, int maxBodyBytes) {}
+
+  /**
+   * The Slack app's settings: the file's, overridden by {@code SLACK_BOT_TOKEN},
+   * {@code SLACK_SIGNING_SECRET}, {@code SLACK_APP_TOKEN} (Socket Mode), {@code SLACK_API_URL} and
+   * {@code GIMOPS_HTTP_PORT} (default 3000). Empty when no bot token is configured: no Slack.
+   */
+  public Optional<SlackSettings> slackSettings(Map<String, String> env) {
+    Slack s = slack.orElse(new Slack(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+        Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty()));
+    Optional<String> token = Optional.ofNullable(env.get("SLACK_BOT_TOKEN")).or(s::botToken).filter(t -> !t.isBlank());
+    if (token.isEmpty()) {
+      return Optional.empty();
+    }
+    Optional<String> appToken = Optional.ofNullable(env.get("SLACK_APP_TOKEN")).or(s::appToken).filter(t -> !t.isBlank());
+    Optional<String> secret = Optional.ofNullable(env.get("SLACK_SIGNING_SECRET")).or(s::signingSecret)
+        .filter(t -> !t.isBlank());
+    if (secret.isEmpty() && appToken.isEmpty()) {
+      throw new IllegalArgumentException("Slack needs SLACK_SIGNING_SECRET (HTTP) or SLACK_APP_TOKEN (Socket Mode)");
+    }
+    String api = Optional.ofNullable(env.get("SLACK_API_URL")).or(s::apiUrl).orElse("https://slack.com/api/");
+    int port;
+    try {
+      port = Optional.ofNullable(env.get("GIMOPS_HTTP_PORT")).map(Integer::parseInt).or(s::httpPort).orElse(3000);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("GIMOPS_HTTP_PORT is not a port number: " + env.get("GIMOPS_HTTP_PORT"));
+    }
+    return Optional.of(new SlackSettings(token.get(), secret.orElse(""), appToken, api.endsWith("/") ? api : api + "/",
+        port, s.host().orElse("0.0.0.0"), s.notificationsChannel(), s.maxBodyBytes().orElse(64 * 1024)));
+  }
 
   /** Where helm and the vendor's packages are. */
   public record Helm(String binary, String charts, Optional<String> values, Optional<String> killMargin,

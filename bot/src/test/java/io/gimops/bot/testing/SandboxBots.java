@@ -87,10 +87,24 @@ public final class SandboxBots implements AutoCloseable {
     return f;
   }
 
-  /** Starts a bot replica in this JVM. */
+  /** Starts a bot replica in this JVM (without Slack, whatever the environment says). */
   public Bot bot(String replica, SandboxWorld.Pace pace) {
-    Bot b = Bot.start(BotConfig.parse(config(replica, pace)), work.resolve(replica), Clock.systemUTC(),
-        Optional.empty());
+    return bot(replica, pace, "");
+  }
+
+  /** Starts a bot whose sandbox environment also takes commands from a Slack channel. */
+  public Bot botWithChannel(String replica, SandboxWorld.Pace pace, String channel, String moreYaml) {
+    Bot b = Bot.start(BotConfig.parse(config(replica, pace).replace("channels: [" + SandboxWorld.CHANNEL + "]",
+        "channels: [" + SandboxWorld.CHANNEL + ", " + channel + "]") + moreYaml), work.resolve(replica),
+        Clock.systemUTC(), Optional.empty(), java.util.Map.of());
+    bots.add(b);
+    return b;
+  }
+
+  /** Starts a bot replica in this JVM with more configuration (a {@code slack:} section, say). */
+  public Bot bot(String replica, SandboxWorld.Pace pace, String moreYaml) {
+    Bot b = Bot.start(BotConfig.parse(config(replica, pace) + moreYaml), work.resolve(replica), Clock.systemUTC(),
+        Optional.empty(), java.util.Map.of());
     bots.add(b);
     return b;
   }

@@ -1,0 +1,163 @@
+package io.gimops.adapters.slack;
+
+import com.slack.api.bolt.App;
+import com.slack.api.bolt.request.Request;
+import com.slack.api.bolt.request.RequestHeaders;
+import com.slack.api.bolt.response.Response;
+import com.slack.api.bolt.util.SlackRequestParser;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * Bolt for Java hosted on a Vert.x router: {@code POST /slack/events} takes slash commands,
+ * interactivity and the Events API. Bolt has no Vert.x adapter, so this is one:
+ *
+ * <ol>
+ *   <li>The body is read up to a limit (413 above it) and kept as the bytes Slack sent.
+ *   <li>The signature is checked on those bytes ({@link SlackSignature}: stale, future, forged
+ *       and missing signatures get 401 and reach nothing else).
+ *   <li>Bolt's parser builds its request from the path, the query, every header and the body.
+ *   <li>{@code App.run} blocks (OkHttp, auth.test), so it runs on an <em>unordered</em> worker
+ *       pool; the event loop only reads and writes.
+ * </ol>
+ */
+public final class SlackHttpServer implements AutoCloseable {
+
+  public static final String EVENTS_PATH = "/slack/events";
+  public static final String RETRY_HEADER = "X-Slack-Retry-Num";
+
+  /** A request turned away before Bolt saw it, for the audit trail. */
+  public record Rejection(int status, String reason, String path, String remoteAddress) {}
+
+  private final Vertx vertx;
+  private final App app;
+  private final SlackRequestParser parser;
+  private final SlackSignature signature;
+  private final WorkerExecutor workers;
+  private final Consumer<Rejection> rejected;
+  private HttpServer server;
+
+  private SlackHttpServer(Vertx vertx, App app, SlackSignature signature, int workerThreads,
+      Consumer<Rejection> rejected) {
+    this.vertx = vertx;
+    this.app = app;
+    this.parser = new SlackRequestParser(app.config());
+    this.signature = signature;
+    this.rejected = rejected;
+    this.workers = vertx.createSharedWorkerExecutor("slack-bolt", workerThreads, 30, TimeUnit.SECONDS);
+  }
+
+  /**
+   * Listens on {@code host:port} (port 0: any free one).
+   *
+   * @param maxBodyBytes larger bodies are answered 413
+   */
+  public static SlackHttpServer start(Vertx vertx, App app, SlackSignature signature, String host, int port,
+      int maxBodyBytes, int workerThreads, Consumer<Rejection> rejected) {
+    SlackHttpServer s = new SlackHttpServer(vertx, app, signature, workerThreads, rejected);
+    Router router = Router.router(vertx);
+    router.post(EVENTS_PATH).handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes));
+    router.post(EVENTS_PATH).handler(s::handle);
+    router.get("/health").handler(ctx -> ctx.response().putHeader("Content-Type", "text/plain").end("ok"));
+    router.route().failureHandler(ctx -> {
+      int status = ctx.statusCode() > 0 ? ctx.statusCode() : 500;
+      String reason = status == 413 ? "the request body is larger than " + maxBodyBytes + " bytes" : "the request failed";
+      if (status == 413) {
+        rejected.accept(new Rejection(413, reason, ctx.request().path(), remote(ctx)));
+      }
+      if (!ctx.response().ended()) {
+        ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
+            .end(new JsonObject().put("error", reason).encode());
+      }
+    });
+    s.server = await(vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port))
+        .requestHandler(router).listen(), "listen on " + host + ":" + port);
+    return s;
+  }
+
+  public int port() {
+    return server.actualPort();
+  }
+
+  private void handle(RoutingContext ctx) {
+    Buffer body = ctx.body().buffer() == null ? Buffer.buffer() : ctx.body().buffer();
+    byte[] raw = body.getBytes();
+    SlackSignature.Verdict v = signature.verify(ctx.request().getHeader(SlackSignature.TIMESTAMP_HEADER),
+        ctx.request().getHeader(SlackSignature.SIGNATURE_HEADER), raw);
+    if (v != SlackSignature.Verdict.VALID) {
+      rejected.accept(new Rejection(401, v.reason(), ctx.request().path(), remote(ctx)));
+      ctx.response().setStatusCode(401).putHeader("Content-Type", "application/json")
+          .end(new JsonObject().put("error", v.reason()).encode());
+      return;
+    }
+    Map<String, List<String>> headers = new HashMap<>();
+    ctx.request().headers().names().forEach(n -> headers.put(n, new ArrayList<>(ctx.request().headers().getAll(n))));
+    Map<String, List<String>> query = new HashMap<>();
+    ctx.queryParams().names().forEach(n -> query.put(n, new ArrayList<>(ctx.queryParams().getAll(n))));
+    SlackRequestParser.HttpRequest request = SlackRequestParser.HttpRequest.builder()
+        .requestUri(ctx.request().path())
+        .queryString(query)
+        .headers(new RequestHeaders(headers))
+        .requestBody(new String(raw, StandardCharsets.UTF_8))
+        .remoteAddress(remote(ctx))
+        .build();
+    workers.<Response>executeBlocking(() -> {
+      Request<?> parsed = parser.parse(request);
+      return app.run(parsed);
+    }, false).onComplete(r -> {
+      if (r.failed()) {
+        ctx.response().setStatusCode(500).putHeader("Content-Type", "application/json")
+            .end(new JsonObject().put("error", "the bot failed to handle the request").encode());
+        return;
+      }
+      Response res = r.result();
+      var out = ctx.response().setStatusCode(res.getStatusCode() == null ? 200 : res.getStatusCode());
+      if (res.getHeaders() != null) {
+        res.getHeaders().forEach((k, vs) -> vs.forEach(x -> out.headers().add(k, x)));
+      }
+      if (res.getContentType() != null) {
+        out.putHeader("Content-Type", res.getContentType());
+      }
+      out.end(res.getBody() == null ? "" : res.getBody());
+    });
+  }
+
+  private static String remote(RoutingContext ctx) {
+    return Optional.ofNullable(ctx.request().remoteAddress()).map(Object::toString).orElse("");
+  }
+
+  private static <T> T await(Future<T> f, String what) {
+    try {
+      return f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted: " + what, e);
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot " + what + ": " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public void close() {
+    if (server != null) {
+      await(server.close(), "stop the Slack HTTP server");
+    }
+    workers.close();
+  }
+}

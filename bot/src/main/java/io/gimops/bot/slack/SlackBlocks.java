@@ -1,0 +1,129 @@
+package io.gimops.bot.slack;
+
+import io.gimops.bot.conversation.TextViews;
+import io.gimops.bot.operation.Operation;
+import io.gimops.bot.operation.Prompt;
+import io.gimops.bot.operation.StepRecord;
+import io.gimops.policies.decision.ChecklistItem;
+import io.gimops.policies.decision.Finding;
+import io.gimops.policies.decision.PendingConfirmation;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The Block Kit messages of the conversation: a confirmation with the vendor's checklist and
+ * buttons, the one progress message per operation, prompts with their choices as buttons.
+ * Action ids start with {@code gimops.}; a button's value names the operation (and the choice).
+ */
+final class SlackBlocks {
+
+  static final String CONFIRM = "gimops.confirm";
+  static final String CANCEL = "gimops.cancel";
+  static final String CHOOSE = "gimops.choose";
+
+  /** Slack caps a section's text at 3000 characters. */
+  private static final int SECTION_LIMIT = 2900;
+
+  private SlackBlocks() {}
+
+  static String confirmation(Operation op) {
+    JsonArray blocks = new JsonArray();
+    blocks.add(section("*" + op.id() + "*: " + op.summary() + " in *" + op.environment() + "*, asked by <@"
+        + op.requestedBy().userId() + ">: allowed once confirmed"));
+    blocks.add(section(verdicts(op.findings())));
+    if (!op.plan().isEmpty()) {
+      StringBuilder steps = new StringBuilder("*Steps*\n");
+      for (int i = 0; i < op.plan().size(); i++) {
+        steps.append(i + 1).append(". `").append(op.plan().get(i).describe()).append("`\n");
+      }
+      blocks.add(section(steps.toString()));
+    }
+    for (PendingConfirmation p : op.pending()) {
+      StringBuilder sb = new StringBuilder("*To confirm (" + p.rule().label() + ")*: " + p.prompt() + "\n");
+      for (ChecklistItem item : p.checklist()) {
+        sb.append("• ").append(item.text()).append(item.link().map(l -> " <" + l + ">").orElse("")).append('\n');
+      }
+      blocks.add(section(sb.toString()));
+    }
+    blocks.add(new JsonObject().put("type", "actions").put("block_id", "gimops.confirmation." + op.id())
+        .put("elements", new JsonArray()
+            .add(button("Confirm", CONFIRM, op.id(), "primary"))
+            .add(button("Cancel", CANCEL, op.id(), "danger"))));
+    return blocks.encode();
+  }
+
+  /** The operation's one message: state, a text progress bar, the current step. */
+  static String progress(Operation op) {
+    String current = op.currentStep().isPresent()
+        ? "now: " + op.steps().get(op.currentStep().getAsInt()).step().describe()
+        : op.outcome().orElse("");
+    JsonArray blocks = new JsonArray()
+        .add(section("*" + op.id() + "* " + op.summary() + " in *" + op.environment() + "*: "
+            + op.state().id().toUpperCase(Locale.ROOT)))
+        .add(section("`" + TextViews.progressBar(op) + "` " + current))
+        .add(new JsonObject().put("type", "context").put("elements", new JsonArray().add(
+            new JsonObject().put("type", "mrkdwn").put("text", "asked by <@" + op.requestedBy().userId()
+                + ">; helm output and verification details in the thread"))));
+    return blocks.encode();
+  }
+
+  static String progressText(Operation op) {
+    return op.id() + " " + op.summary() + ": " + op.state().id() + " " + TextViews.progressBar(op);
+  }
+
+  static String prompt(Operation op, Prompt p) {
+    JsonArray buttons = new JsonArray();
+    for (Prompt.Choice c : p.choices()) {
+      buttons.add(button(c.label(), CHOOSE + "." + c.id(), op.id() + ":" + c.id(), c.request().isPresent() && c.id().equals("1")
+          ? "danger" : null));
+    }
+    return new JsonArray()
+        .add(section(":warning: *" + op.id() + "*: " + p.message()))
+        .add(new JsonObject().put("type", "actions").put("block_id", "gimops.prompt." + op.id()).put("elements", buttons))
+        .encode();
+  }
+
+  static String summary(Operation op) {
+    long done = op.steps().stream().filter(StepRecord::done).count();
+    return op.id() + " " + op.summary() + " in " + op.environment() + ": " + op.state().id() + " (" + done + "/"
+        + op.steps().size() + " steps). " + op.outcome().orElse("");
+  }
+
+  static String verdicts(List<Finding> findings) {
+    StringBuilder sb = new StringBuilder();
+    findings.stream().sorted(Comparator.comparingInt(f -> f.rule().number() == 0 ? 99 : f.rule().number()))
+        .forEach(f -> sb.append(icon(f)).append(" *").append(f.rule().label()).append("* ").append(f.message())
+            .append('\n'));
+    return sb.length() == 0 ? "(no findings)" : sb.toString();
+  }
+
+  private static String icon(Finding f) {
+    switch (f.verdict()) {
+      case PASS:
+        return ":white_check_mark:";
+      case FAIL:
+        return ":no_entry:";
+      case WARN:
+        return ":warning:";
+      default:
+        return ":information_source:";
+    }
+  }
+
+  static JsonObject section(String mrkdwn) {
+    String text = mrkdwn.length() > SECTION_LIMIT ? mrkdwn.substring(0, SECTION_LIMIT) + "…" : mrkdwn;
+    return new JsonObject().put("type", "section").put("text", new JsonObject().put("type", "mrkdwn").put("text", text));
+  }
+
+  private static JsonObject button(String label, String actionId, String value, String style) {
+    JsonObject b = new JsonObject().put("type", "button").put("action_id", actionId).put("value", value)
+        .put("text", new JsonObject().put("type", "plain_text").put("text", label));
+    if (style != null) {
+      b.put("style", style);
+    }
+    return b;
+  }
+}

@@ -1,0 +1,337 @@
+package io.gimops.bot.slack;
+
+import com.slack.api.bolt.App;
+import com.slack.api.bolt.context.builtin.ActionContext;
+import com.slack.api.bolt.context.builtin.SlashCommandContext;
+import com.slack.api.bolt.request.builtin.BlockActionRequest;
+import com.slack.api.bolt.request.builtin.SlashCommandRequest;
+import com.slack.api.bolt.response.Response;
+import io.gimops.adapters.slack.SlackPoster;
+import io.gimops.bot.command.Command;
+import io.gimops.bot.command.CommandParseException;
+import io.gimops.bot.command.CommandParser;
+import io.gimops.bot.command.CommandReference;
+import io.gimops.bot.conversation.Requests;
+import io.gimops.bot.conversation.TextViews;
+import io.gimops.bot.operation.Operation;
+import io.gimops.bot.operation.OperationEvent;
+import io.gimops.bot.operation.OperationState;
+import io.gimops.bot.orchestrator.EnvironmentRuntime;
+import io.gimops.bot.orchestrator.Orchestrator;
+import io.gimops.bot.orchestrator.Request;
+import io.gimops.bot.orchestrator.Submission;
+import io.gimops.policies.decision.Confirmations;
+import io.gimops.policies.decision.LifecycleRequest;
+import io.gimops.policies.domain.Actor;
+import io.vertx.core.Future;
+import io.vertx.core.eventbus.MessageConsumer;
+import java.time.Clock;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.regex.Pattern;
+
+/**
+ * The Slack conversation on a Bolt app: {@code /gim} commands, the Confirm / Cancel buttons of a
+ * confirmation, the buttons of a prompt, and the one progress message per operation (updated in
+ * place, details in its thread, a summary to the notifications channel at the end).
+ *
+ * <p>Every handler acknowledges at once. Reading the cluster snapshot is in memory; anything that
+ * waits (the orchestrator's answer, Web API calls) continues on this class's own thread or the
+ * {@link SlackPoster}'s, never on Bolt's request thread.
+ */
+public final class SlackFrontEnd implements AutoCloseable {
+
+  private static final System.Logger LOG = System.getLogger(SlackFrontEnd.class.getName());
+
+  private final Orchestrator orchestrator;
+  private final SlackPoster poster;
+  private final Optional<String> notifications;
+  private final Clock clock;
+  private final ExecutorService later = Executors.newSingleThreadExecutor(r -> {
+    Thread t = new Thread(r, "slack-front-end");
+    t.setDaemon(true);
+    return t;
+  });
+  private final Map<String, java.util.concurrent.CompletableFuture<String>> progressMessages = new ConcurrentHashMap<>();
+  private final Map<String, java.util.concurrent.CompletableFuture<String>> confirmationMessages = new ConcurrentHashMap<>();
+  private final MessageConsumer<OperationEvent> subscription;
+  private static final int OUTPUT_LINES = 30;
+  private final Map<String, java.util.Deque<String>> output = new ConcurrentHashMap<>();
+
+  /**
+   * @param notifications where a summary of each finished operation goes
+   */
+  public SlackFrontEnd(App app, Orchestrator orchestrator, SlackPoster poster, Optional<String> notifications,
+      Clock clock) {
+    this.orchestrator = orchestrator;
+    this.poster = poster;
+    this.notifications = notifications;
+    this.clock = clock;
+    app.command("/gim", this::command);
+    app.blockAction(SlackBlocks.CONFIRM, this::confirm);
+    app.blockAction(SlackBlocks.CANCEL, this::cancel);
+    app.blockAction(Pattern.compile(Pattern.quote(SlackBlocks.CHOOSE) + "\\..+"), this::choose);
+    this.subscription = orchestrator.subscribe(this::onEvent);
+  }
+
+  // ---- /gim
+
+  private Response command(SlashCommandRequest req, SlashCommandContext ctx) {
+    var p = req.getPayload();
+    Actor actor = Actor.of(p.getUserId(), p.getUserName() == null ? p.getUserId() : p.getUserName());
+    String channel = p.getChannelId();
+    Command command;
+    try {
+      command = CommandParser.parse(p.getText() == null ? "" : p.getText());
+    } catch (CommandParseException e) {
+      return ephemeral(ctx, e.userMessage());
+    }
+    if (command instanceof Command.Help h) {
+      return ephemeral(ctx, "```" + h.topic().map(CommandReference::help).orElseGet(CommandReference::overview) + "```");
+    }
+    Optional<String> env = command.env().or(() -> orchestrator.access().homeEnvironmentOf(channel));
+    if (env.isEmpty()) {
+      return ephemeral(ctx, "This channel is not mapped to an environment: add `--env <name>` or run /gim from an"
+          + " environment's channel (rule 12).");
+    }
+    Optional<EnvironmentRuntime> runtime = orchestrator.environment(env.get());
+    if (runtime.isEmpty()) {
+      return ephemeral(ctx, "There is no environment " + env.get() + ".");
+    }
+    if (command instanceof Command.Status s) {
+      return inChannel(ctx, "```" + TextViews.status(runtime.get().environment(), runtime.get().snapshot(),
+          orchestrator.catalog(), orchestrator.policy(), clock.instant(), s.service().stream().toList()) + "```");
+    }
+    if (command instanceof Command.Releases r) {
+      return ephemeral(ctx, "```" + TextViews.releases(r.service(), orchestrator.catalog(), runtime.get().snapshot()) + "```");
+    }
+    if (command instanceof Command.History h) {
+      return ephemeral(ctx, "```" + TextViews.history(h.service(), runtime.get().snapshot()) + "```");
+    }
+    if (command instanceof Command.Ops) {
+      return ephemeral(ctx, "```" + TextViews.operations(orchestrator.operations().stream()
+          .filter(o -> o.environment().equals(env.get())).toList()) + "```");
+    }
+    if (command instanceof Command.Cancel c) {
+      respondWhenDone(ctx, orchestrator.cancel(c.opId(), actor), true);
+      return ephemeral(ctx, "Cancelling " + c.opId() + "…");
+    }
+    LifecycleRequest lifecycle = Requests.lifecycle(command).orElseThrow();
+    // The trigger id is unique per invocation: a retried delivery maps to the same operation.
+    Request request = Request.of("slack-" + p.getTriggerId(), actor, channel, env.get(), lifecycle)
+        .withOverride(command.overrideReason());
+    if (command instanceof Command.Plan) {
+      orchestrator.preview(request).onComplete(r -> later.execute(() -> respond(ctx, r.succeeded()
+          ? "```" + TextViews.decision(r.result(), true) + "```" : "Cannot plan: " + r.cause().getMessage(), true)));
+      return ephemeral(ctx, "Planning `" + lifecycle.summary() + "`…");
+    }
+    respondWhenDone(ctx, orchestrator.submit(request), true);
+    return ephemeral(ctx, "Deciding on `" + lifecycle.summary() + "` in " + env.get() + "…");
+  }
+
+  /** What the orchestrator answered: a refusal to the requester only; a confirmation to the channel. */
+  private void respondWhenDone(SlashCommandContext ctx, Future<Submission> f, boolean ephemeralRefusal) {
+    f.onComplete(r -> later.execute(() -> {
+      if (r.failed()) {
+        respond(ctx, "Something went wrong: " + r.cause().getMessage(), true);
+        return;
+      }
+      Submission s = r.result();
+      if (s instanceof Submission.Refused refused) {
+        respond(ctx, refused.message(), ephemeralRefusal);
+        return;
+      }
+      Submission.Accepted a = (Submission.Accepted) s;
+      Operation op = a.operation();
+      if (a.repeated()) {
+        respond(ctx, op.id() + " already exists for this request (" + op.state().id() + "); nothing new happened.", true);
+      } else if (op.state() == OperationState.AWAITING_CONFIRMATION) {
+        confirmationMessages.put(op.id(), poster.post(op.channel(), Optional.empty(),
+            op.id() + ": " + op.summary() + " waits for confirmation", Optional.of(SlackBlocks.confirmation(op))));
+      } else {
+        respond(ctx, op.id() + ": " + op.state().id() + " " + op.outcome().orElse(""), true);
+      }
+    }));
+  }
+
+  // ---- buttons
+
+  private Response confirm(BlockActionRequest req, ActionContext ctx) {
+    String opId = req.getPayload().getActions().get(0).getValue();
+    Actor by = actor(req);
+    // One key per operation: a double click, or two people clicking, confirm it once.
+    orchestrator.confirm(opId, "slack-confirm-" + opId, by, Confirmations.confirmedBy(by))
+        .onComplete(r -> later.execute(() -> afterConfirm(ctx, opId, by, r.succeeded() ? r.result() : null)));
+    return ctx.ack();
+  }
+
+  private void afterConfirm(ActionContext ctx, String opId, Actor by, Submission s) {
+    if (s instanceof Submission.Refused refused) {
+      respond(ctx, refused.message());
+      return;
+    }
+    if (s instanceof Submission.Accepted a && a.repeated()) {
+      respond(ctx, opId + " was already confirmed (" + a.operation().state().id() + ").");
+      return;
+    }
+    Optional.ofNullable(confirmationMessages.get(opId)).ifPresent(m -> m.thenAccept(ts -> poster.update(
+        a(s).channel(), ts, opId + " confirmed by " + by.displayName(), Optional.of(new io.vertx.core.json.JsonArray()
+            .add(SlackBlocks.section("*" + opId + "*: " + a(s).summary() + ": confirmed by <@" + by.userId() + ">"))
+            .encode()), true)));
+  }
+
+  private static Operation a(Submission s) {
+    return ((Submission.Accepted) s).operation();
+  }
+
+  private Response cancel(BlockActionRequest req, ActionContext ctx) {
+    String opId = req.getPayload().getActions().get(0).getValue();
+    orchestrator.cancel(opId, actor(req)).onComplete(r -> later.execute(() -> {
+      if (r.succeeded() && r.result() instanceof Submission.Accepted a) {
+        Optional.ofNullable(confirmationMessages.get(opId)).ifPresent(m -> m.thenAccept(ts -> poster.update(
+            a.operation().channel(), ts, opId + " cancelled", Optional.of(new io.vertx.core.json.JsonArray()
+                .add(SlackBlocks.section("*" + opId + "*: " + a.operation().summary() + ": "
+                    + a.operation().outcome().orElse("cancelled"))).encode()), true)));
+      } else if (r.succeeded()) {
+        respond(ctx, ((Submission.Refused) r.result()).message());
+      }
+    }));
+    return ctx.ack();
+  }
+
+  private Response choose(BlockActionRequest req, ActionContext ctx) {
+    String[] value = req.getPayload().getActions().get(0).getValue().split(":", 2);
+    Actor by = actor(req);
+    // One key per prompt: whichever button is clicked first, and however often, acts once.
+    orchestrator.choose(value[0], value[1], "slack-choose-" + value[0], by).onComplete(r -> later.execute(() -> {
+      if (r.failed()) {
+        respond(ctx, "Something went wrong: " + r.cause().getMessage());
+      } else if (r.result() instanceof Submission.Refused refused) {
+        respond(ctx, refused.message());
+      } else if (((Submission.Accepted) r.result()).repeated()) {
+        respond(ctx, "That prompt was already answered.");
+      }
+    }));
+    return ctx.ack();
+  }
+
+  private static Actor actor(BlockActionRequest req) {
+    var u = req.getPayload().getUser();
+    return Actor.of(u.getId(), u.getUsername() == null ? u.getId() : u.getUsername());
+  }
+
+  // ---- progress
+
+  private void onEvent(OperationEvent e) {
+    if (e.operation().isEmpty()) {
+      return;
+    }
+    Operation op = e.operation().get();
+    if (!isSlackChannel(op.channel())) {
+      return;
+    }
+    if (e instanceof OperationEvent.Started) {
+      progressMessages.computeIfAbsent(op.id(), id -> poster.post(op.channel(), Optional.empty(),
+          SlackBlocks.progressText(op), Optional.of(SlackBlocks.progress(op))));
+    } else if (e instanceof OperationEvent.StepStarted || e instanceof OperationEvent.VerificationProgress) {
+      update(op, false);
+    } else if (e instanceof OperationEvent.OutputLine l) {
+      output.computeIfAbsent(op.id(), k -> new java.util.ArrayDeque<>()).addLast(l.line());
+      java.util.Deque<String> lines = output.get(op.id());
+      while (lines.size() > OUTPUT_LINES) {
+        lines.removeFirst();
+      }
+    } else if (e instanceof OperationEvent.StepSucceeded s) {
+      update(op, false);
+      thread(op, stepReport(op, s.index(), "done", s.detail()));
+    } else if (e instanceof OperationEvent.StepFailed f) {
+      update(op, false);
+      thread(op, stepReport(op, f.index(), "FAILED", f.reasons()));
+    } else if (e instanceof OperationEvent.AlertRaised a) {
+      poster.post(op.channel(), Optional.empty(), ":rotating_light: " + op.id() + " (rule 9): " + a.alert().message(),
+          Optional.empty());
+    } else if (e instanceof OperationEvent.PromptRaised p) {
+      poster.post(op.channel(), Optional.empty(), op.id() + ": " + p.prompt().message(),
+          Optional.of(SlackBlocks.prompt(op, p.prompt())));
+    } else if (e instanceof OperationEvent.Finished) {
+      update(op, true);
+      output.remove(op.id());
+      notifications.ifPresent(n -> poster.post(n, Optional.empty(), SlackBlocks.summary(op), Optional.empty()));
+    }
+  }
+
+  /** One thread message per step: what it was, how it ended, and what helm (or the check) said. */
+  private String stepReport(Operation op, int index, String how, java.util.List<String> detail) {
+    StringBuilder sb = new StringBuilder("*step " + (index + 1) + "* " + how + ": `"
+        + op.steps().get(index).step().describe() + "`");
+    detail.forEach(d -> sb.append("\n• ").append(d));
+    java.util.Deque<String> lines = output.remove(op.id());
+    if (lines != null && !lines.isEmpty()) {
+      sb.append("\n```").append(String.join("\n", lines)).append("```");
+    }
+    return sb.length() > 3500 ? sb.substring(0, 3500) + "…" : sb.toString();
+  }
+
+  private boolean isSlackChannel(String channel) {
+    return orchestrator.access().homeEnvironmentOf(channel).isPresent() && !channel.equals("console");
+  }
+
+  private void update(Operation op, boolean last) {
+    Optional.ofNullable(progressMessages.get(op.id())).ifPresent(m -> later.execute(() ->
+        ts(m).ifPresent(ts -> poster.update(op.channel(), ts, SlackBlocks.progressText(op),
+            Optional.of(SlackBlocks.progress(op)), last))));
+  }
+
+  /** Thread replies go out in order: one thread of ours hands them to the poster, which keeps order per channel. */
+  private void thread(Operation op, String text) {
+    Optional.ofNullable(progressMessages.get(op.id())).ifPresent(m -> later.execute(() ->
+        ts(m).ifPresent(ts -> poster.post(op.channel(), Optional.of(ts), text, Optional.empty()))));
+  }
+
+  private static Optional<String> ts(java.util.concurrent.CompletableFuture<String> message) {
+    try {
+      return Optional.of(message.get(2, java.util.concurrent.TimeUnit.MINUTES));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Optional.empty();
+    } catch (Exception e) {
+      LOG.log(System.Logger.Level.WARNING, "the progress message was never posted: " + e.getMessage());
+      return Optional.empty();
+    }
+  }
+
+  // ---- answering
+
+  private static Response ephemeral(SlashCommandContext ctx, String text) {
+    return ctx.ack(r -> r.responseType("ephemeral").text(text));
+  }
+
+  private static Response inChannel(SlashCommandContext ctx, String text) {
+    return ctx.ack(r -> r.responseType("in_channel").text(text));
+  }
+
+  private static void respond(SlashCommandContext ctx, String text, boolean ephemeral) {
+    try {
+      ctx.respond(r -> r.responseType(ephemeral ? "ephemeral" : "in_channel").text(text));
+    } catch (Exception e) {
+      LOG.log(System.Logger.Level.WARNING, "cannot answer through the response URL: " + e.getMessage());
+    }
+  }
+
+  private static void respond(ActionContext ctx, String text) {
+    try {
+      ctx.respond(r -> r.responseType("ephemeral").replaceOriginal(false).text(text));
+    } catch (Exception e) {
+      LOG.log(System.Logger.Level.WARNING, "cannot answer through the response URL: " + e.getMessage());
+    }
+  }
+
+  @Override
+  public void close() {
+    subscription.unregister();
+    later.shutdownNow();
+  }
+}

@@ -1,0 +1,105 @@
+package io.gimops.bot.wiring;
+
+import com.slack.api.Slack;
+import com.slack.api.SlackConfig;
+import com.slack.api.bolt.App;
+import com.slack.api.bolt.AppConfig;
+import com.slack.api.bolt.socket_mode.SocketModeApp;
+import com.slack.api.socket_mode.SocketModeClient;
+import io.gimops.adapters.slack.SlackHttpServer;
+import io.gimops.adapters.slack.SlackPoster;
+import io.gimops.adapters.slack.SlackSignature;
+import io.gimops.bot.audit.AuditRecord;
+import io.gimops.bot.audit.AuditSink;
+import io.gimops.bot.orchestrator.Orchestrator;
+import io.gimops.bot.slack.SlackFrontEnd;
+import io.vertx.core.Vertx;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The Slack side of the bot: a Bolt app with the conversation's handlers, served over HTTP on a
+ * Vert.x router (when a signing secret is set) and over Socket Mode (when an app-level token is
+ * set, so no public URL is needed), and the rate-limited poster for everything the bot says
+ * unasked.
+ */
+public final class SlackWiring implements AutoCloseable {
+
+  private static final System.Logger LOG = System.getLogger(SlackWiring.class.getName());
+
+  private final App app;
+  private final SlackPoster poster;
+  private final SlackFrontEnd frontEnd;
+  private final Optional<SlackHttpServer> http;
+  private final Optional<SocketModeApp> socketMode;
+
+  private SlackWiring(App app, SlackPoster poster, SlackFrontEnd frontEnd, Optional<SlackHttpServer> http,
+      Optional<SocketModeApp> socketMode) {
+    this.app = app;
+    this.poster = poster;
+    this.frontEnd = frontEnd;
+    this.http = http;
+    this.socketMode = socketMode;
+  }
+
+  static SlackWiring start(Vertx vertx, Orchestrator orchestrator, BotConfig.SlackSettings s, AuditSink audit,
+      Clock clock) {
+    SlackConfig slackConfig = new SlackConfig();
+    slackConfig.setMethodsEndpointUrlPrefix(s.apiUrl());
+    Slack slack = Slack.getInstance(slackConfig);
+    // Token and secret are set here, never read by Bolt from the environment behind our back.
+    App app = new App(AppConfig.builder().slack(slack).singleTeamBotToken(s.botToken())
+        .signingSecret(s.signingSecret().isEmpty() ? "socket-mode-only" : s.signingSecret()).build());
+    SlackPoster poster = new SlackPoster(slack.methods(s.botToken()), clock, SlackPoster.Limits.SLACK);
+    SlackFrontEnd frontEnd = new SlackFrontEnd(app, orchestrator, poster, s.notificationsChannel(), clock);
+    Optional<SlackHttpServer> http = Optional.empty();
+    Optional<SocketModeApp> socket = Optional.empty();
+    try {
+      if (!s.signingSecret().isEmpty()) {
+        http = Optional.of(SlackHttpServer.start(vertx, app, new SlackSignature(s.signingSecret(), clock), s.host(),
+            s.httpPort(), s.maxBodyBytes(), 8, r -> audit.record(new AuditRecord(clock.instant(), "rejected",
+                Optional.empty(), "", "", r.remoteAddress(), "POST " + r.path(), Integer.toString(r.status()),
+                Optional.empty(), List.of(), List.of(r.reason())))));
+      }
+      if (s.appToken().isPresent()) {
+        SocketModeApp sm = new SocketModeApp(s.appToken().get(), SocketModeClient.Backend.JavaWebSocket, app);
+        sm.startAsync();
+        socket = Optional.of(sm);
+      }
+    } catch (Exception e) {
+      http.ifPresent(SlackHttpServer::close);
+      frontEnd.close();
+      poster.close();
+      throw new IllegalStateException("cannot start the Slack front end: " + e.getMessage(), e);
+    }
+    return new SlackWiring(app, poster, frontEnd, http, socket);
+  }
+
+  /** The HTTP endpoint's port, when serving over HTTP. */
+  public Optional<Integer> httpPort() {
+    return http.map(SlackHttpServer::port);
+  }
+
+  public SlackPoster poster() {
+    return poster;
+  }
+
+  public App app() {
+    return app;
+  }
+
+  @Override
+  public void close() {
+    socketMode.ifPresent(sm -> {
+      try {
+        sm.close();
+      } catch (Exception e) {
+        LOG.log(System.Logger.Level.WARNING, "closing Socket Mode: " + e.getMessage());
+      }
+    });
+    http.ifPresent(SlackHttpServer::close);
+    frontEnd.close();
+    poster.close();
+  }
+}

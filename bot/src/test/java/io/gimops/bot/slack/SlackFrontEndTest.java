@@ -1,0 +1,160 @@
+package io.gimops.bot.slack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.gimops.bot.operation.Operation;
+import io.gimops.bot.operation.OperationState;
+import io.gimops.bot.sandbox.SandboxWorld;
+import io.gimops.bot.testing.FakeSlack;
+import io.gimops.bot.testing.SandboxBots;
+import io.gimops.bot.testing.SignedSlack;
+import io.gimops.bot.wiring.Bot;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The Slack front end over HTTP, end to end: signed requests from "Slack" to the bot's Vert.x
+ * endpoint, and the bot's calls to a local fake of Slack's Web API (no real Slack can be reached
+ * here), on the sandbox cluster with the real helm CLI.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class SlackFrontEndTest {
+
+  static final String SECRET = "8f742231b10e8888abcd99yyyzzz85a5";
+  static final String CHANNEL = "C0GIMOPS";
+  static final String OPERATOR = "console-operator";
+  static final Duration AWAIT = Duration.ofSeconds(120);
+
+  @TempDir static Path work;
+  static SandboxBots sandbox;
+  static FakeSlack slack;
+  static Bot bot;
+  static SignedSlack signed;
+
+  @BeforeAll
+  static void start() {
+    slack = new FakeSlack();
+    sandbox = SandboxBots.start(work);
+    String yaml = "slack:\n  botToken: xoxb-test-token\n  signingSecret: " + SECRET + "\n  apiUrl: '" + slack.apiUrl()
+        + "'\n  httpPort: 0\n  host: 127.0.0.1\n  notificationsChannel: C0NOTIFY\n  maxBodyBytes: 16384\n";
+    bot = sandbox.botWithChannel("slack-bot", SandboxWorld.Pace.TEST, CHANNEL, yaml);
+    SandboxBots.awaitLeading(bot);
+    signed = new SignedSlack(bot.slack().orElseThrow().httpPort().orElseThrow(), SECRET, slack);
+  }
+
+  @AfterAll
+  static void stop() {
+    sandbox.close();
+    slack.close();
+  }
+
+  @Test
+  @Order(1)
+  void statusAnswersAtOnceWithTheTableInTheChannel() {
+    HttpResponse<String> r = signed.send(signed.slashCommand(OPERATOR, CHANNEL, "status"));
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.body()).contains("\"response_type\":\"in_channel\"", "gim", "gsp", "gca", "deployed");
+  }
+
+  @Test
+  @Order(2)
+  void badSignaturesAre401AndExecuteNothing() {
+    String body = signed.slashCommand(OPERATOR, CHANNEL, "upgrade all");
+    long now = System.currentTimeMillis() / 1000;
+    String ts = Long.toString(now);
+    String stale = Long.toString(now - 301);
+    String future = Long.toString(now + 301);
+    List<HttpResponse<String>> answers = List.of(
+        signed.send(body, ts, "v0=" + "0".repeat(64), Map.of()),                   // forged
+        signed.send(body, null, null, Map.of()),                                   // missing
+        signed.send(body, stale, signed.sign(stale, body), Map.of()),               // stale (a replay)
+        signed.send(body, future, signed.sign(future, body), Map.of()),             // from the future
+        signed.send(body.replace("upgrade", "uninstall"), ts, signed.sign(ts, body), Map.of())); // body changed
+    assertThat(answers).allSatisfy(a -> assertThat(a.statusCode()).isEqualTo(401));
+    assertThat(answers.get(2).body()).contains("more than 5 minutes old");
+    assertThat(answers.get(3).body()).contains("in the future");
+    assertThat(bot.orchestrator().operations()).isEmpty();
+    assertThat(sandbox.auditLines()).filteredOn(l -> l.contains("\"kind\":\"rejected\"")).hasSizeGreaterThanOrEqualTo(5);
+  }
+
+  @Test
+  @Order(3)
+  void anOversizedBodyIs413() {
+    String body = signed.slashCommand(OPERATOR, CHANNEL, "status " + "x".repeat(20_000));
+    assertThat(signed.send(body).statusCode()).isEqualTo(413);
+    assertThat(bot.orchestrator().operations()).isEmpty();
+  }
+
+  @Test
+  @Order(4)
+  void anUpgradeIsConfirmedWithAButtonOnceHowEverOftenItIsClickedAndReportsProgressInOneMessage() {
+    String body = signed.slashCommand(OPERATOR, CHANNEL, "upgrade all");
+    HttpResponse<String> ack = signed.send(body);
+    assertThat(ack.statusCode()).isEqualTo(200);
+    assertThat(ack.body()).contains("ephemeral", "Deciding on");
+    await().atMost(Duration.ofSeconds(20)).until(() -> !slack.calls("chat.postMessage").isEmpty());
+    FakeSlack.Call confirmation = slack.calls("chat.postMessage").get(0);
+    assertThat(confirmation.param("channel")).isEqualTo(CHANNEL);
+    assertThat(confirmation.param("blocks")).contains("gimops.confirm", "gimops.cancel", "Reviewed the release note");
+    Operation op = bot.orchestrator().operations().get(0);
+    assertThat(op.state()).isEqualTo(OperationState.AWAITING_CONFIRMATION);
+
+    // Slack retries the same command: no second operation.
+    HttpResponse<String> retry = signed.send(body, Long.toString(System.currentTimeMillis() / 1000),
+        signed.sign(Long.toString(System.currentTimeMillis() / 1000), body), Map.of("X-Slack-Retry-Num", "1"));
+    assertThat(retry.statusCode()).isEqualTo(200);
+    await().atMost(Duration.ofSeconds(20)).until(() -> slack.calls("response_url").stream()
+        .anyMatch(c -> c.param("text").contains("already exists")));
+    assertThat(bot.orchestrator().operations()).hasSize(1);
+
+    // Two people click Confirm (one twice): it runs once.
+    assertThat(signed.send(signed.buttonClick(OPERATOR, CHANNEL, SlackBlocks.CONFIRM, op.id())).statusCode()).isEqualTo(200);
+    signed.send(signed.buttonClick(OPERATOR, CHANNEL, SlackBlocks.CONFIRM, op.id()));
+    signed.send(signed.buttonClick("console-admin", CHANNEL, SlackBlocks.CONFIRM, op.id()));
+    Operation end = SandboxBots.awaitState(bot.orchestrator(), op.id(), OperationState.SUCCEEDED, OperationState.FAILED);
+    assertThat(end.state()).as(end.outcome().orElse("")).isEqualTo(OperationState.SUCCEEDED);
+    assertThat(sandbox.upgradesOf("gim")).isEqualTo(1);
+    assertThat(bot.orchestrator().operations()).hasSize(1);
+
+    // One progress message, updated in place to its final state; details in its thread; a summary.
+    await().atMost(Duration.ofSeconds(30)).until(() -> slack.calls("chat.update").stream()
+        .anyMatch(c -> c.param("text").contains("succeeded")));
+    List<FakeSlack.Call> progress = slack.calls("chat.postMessage").stream()
+        .filter(c -> c.param("channel").equals(CHANNEL) && c.param("text").contains(op.id() + " upgrade all")
+            && c.param("thread_ts").isEmpty()).toList();
+    assertThat(progress).hasSize(1);
+    assertThat(slack.calls("chat.postMessage")).anyMatch(c -> !c.param("thread_ts").isEmpty()
+        && c.param("text").contains("helm"));
+    await().atMost(Duration.ofSeconds(30)).until(() -> slack.calls("chat.postMessage").stream()
+        .anyMatch(c -> c.param("channel").equals("C0NOTIFY") && c.param("text").contains("succeeded")));
+  }
+
+  @Test
+  @Order(5)
+  void aViewerIsRefusedPrivatelyWithTheRuleAndWhatToDo() {
+    int before = bot.orchestrator().operations().size();
+    HttpResponse<String> ack = signed.send(signed.slashCommand("console-viewer", CHANNEL, "upgrade gca"));
+    assertThat(ack.statusCode()).isEqualTo(200);
+    await().atMost(Duration.ofSeconds(20)).until(() -> slack.calls("response_url").stream()
+        .anyMatch(c -> c.param("text").contains("rule 12") && c.param("response_type").equals("ephemeral")));
+    assertThat(bot.orchestrator().operations()).hasSize(before);
+  }
+
+  @Test
+  @Order(6)
+  void aTypoGetsTheCommandsUsagePrivately() {
+    HttpResponse<String> ack = signed.send(signed.slashCommand(OPERATOR, CHANNEL, "upgarde gim"));
+    assertThat(ack.body()).contains("ephemeral", "Did you mean");
+  }
+}

@@ -1,0 +1,133 @@
+package io.gimops.bot.testing;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonObject;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A local stand-in for Slack's Web API (no real Slack can be reached from here; the test says
+ * so): it answers {@code auth.test}, {@code chat.postMessage}, {@code chat.update},
+ * {@code views.open} and response URLs like Slack, records every call with its time, and can be
+ * told to answer the next calls with 429 and a {@code Retry-After}, or with 503.
+ */
+public final class FakeSlack implements AutoCloseable {
+
+  /** One call as received. */
+  public record Call(Instant at, String method, Map<String, String> params, int status) {
+    public String param(String name) {
+      return params.getOrDefault(name, "");
+    }
+  }
+
+  private final Vertx vertx = Vertx.vertx();
+  private final HttpServer server;
+  private final List<Call> calls = new CopyOnWriteArrayList<>();
+  private final AtomicInteger ts = new AtomicInteger(1000);
+  private final AtomicInteger rateLimited = new AtomicInteger();
+  private final AtomicInteger failing = new AtomicInteger();
+  private volatile int retryAfterSeconds = 1;
+
+  public FakeSlack() {
+    try {
+      server = vertx.createHttpServer().requestHandler(this::handle).listen(0, "127.0.0.1")
+          .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot start the fake Slack", e);
+    }
+  }
+
+  /** The Web API base URL, with the trailing slash Slack's client wants. */
+  public String apiUrl() {
+    return "http://127.0.0.1:" + server.actualPort() + "/api/";
+  }
+
+  public String responseUrl(String id) {
+    return "http://127.0.0.1:" + server.actualPort() + "/respond/" + id;
+  }
+
+  /** The next {@code n} Web API calls get 429 with {@code Retry-After: seconds}. */
+  public void rateLimitNext(int n, int seconds) {
+    retryAfterSeconds = seconds;
+    rateLimited.set(n);
+  }
+
+  /** The next {@code n} Web API calls get 503. */
+  public void failNext(int n) {
+    failing.set(n);
+  }
+
+  public List<Call> calls() {
+    return List.copyOf(calls);
+  }
+
+  public List<Call> calls(String method) {
+    return calls.stream().filter(c -> c.method().equals(method)).toList();
+  }
+
+  private void handle(HttpServerRequest req) {
+    req.body().onSuccess(body -> {
+      String path = req.path();
+      Map<String, String> params = new LinkedHashMap<>();
+      String text = body.toString(StandardCharsets.UTF_8);
+      String type = req.getHeader("Content-Type") == null ? "" : req.getHeader("Content-Type");
+      if (type.startsWith("application/json") && !text.isBlank()) {
+        new JsonObject(text).forEach(e -> params.put(e.getKey(), String.valueOf(e.getValue())));
+      } else if (!text.isBlank()) {
+        for (String pair : text.split("&")) {
+          String[] kv = pair.split("=", 2);
+          params.put(URLDecoder.decode(kv[0], StandardCharsets.UTF_8),
+              kv.length > 1 ? URLDecoder.decode(kv[1], StandardCharsets.UTF_8) : "");
+        }
+      }
+      if (path.startsWith("/respond/")) {
+        calls.add(new Call(Instant.now(), "response_url", params, 200));
+        req.response().putHeader("Content-Type", "text/plain").end("ok");
+        return;
+      }
+      String method = path.startsWith("/api/") ? path.substring(5) : path;
+      if (rateLimited.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+        calls.add(new Call(Instant.now(), method, params, 429));
+        req.response().setStatusCode(429).putHeader("Retry-After", Integer.toString(retryAfterSeconds))
+            .putHeader("Content-Type", "application/json").end("{\"ok\":false,\"error\":\"ratelimited\"}");
+        return;
+      }
+      if (failing.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+        calls.add(new Call(Instant.now(), method, params, 503));
+        req.response().setStatusCode(503).end("unavailable");
+        return;
+      }
+      calls.add(new Call(Instant.now(), method, params, 200));
+      JsonObject answer = new JsonObject().put("ok", true);
+      switch (method) {
+        case "auth.test":
+          answer.put("url", "https://gimops-test.slack.com/").put("team", "gimops").put("user", "gimops")
+              .put("team_id", "T0GIMOPS").put("user_id", "U0BOT").put("bot_id", "B0BOT");
+          break;
+        case "chat.postMessage":
+          answer.put("channel", params.get("channel")).put("ts", ts.incrementAndGet() + ".000100");
+          break;
+        case "chat.update":
+          answer.put("channel", params.get("channel")).put("ts", params.get("ts"));
+          break;
+        default:
+          break;
+      }
+      req.response().putHeader("Content-Type", "application/json").end(answer.encode());
+    });
+  }
+
+  @Override
+  public void close() {
+    vertx.close();
+  }
+}
