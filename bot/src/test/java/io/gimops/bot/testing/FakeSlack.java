@@ -36,10 +36,35 @@ public final class FakeSlack implements AutoCloseable {
   private final AtomicInteger rateLimited = new AtomicInteger();
   private final AtomicInteger failing = new AtomicInteger();
   private volatile int retryAfterSeconds = 1;
+  private volatile io.vertx.core.http.ServerWebSocket socket;
+  private final List<String> socketReceived = new CopyOnWriteArrayList<>();
+
+  /** Whether a Socket Mode client is connected. */
+  public boolean socketConnected() {
+    return socket != null && !socket.isClosed();
+  }
+
+  /** Sends a Socket Mode envelope to the connected client. */
+  public void sendEnvelope(JsonObject envelope) {
+    socket.writeTextMessage(envelope.encode());
+  }
+
+  /** What the Socket Mode client sent back (acknowledgements). */
+  public List<String> socketReceived() {
+    return List.copyOf(socketReceived);
+  }
 
   public FakeSlack() {
     try {
-      server = vertx.createHttpServer().requestHandler(this::handle).listen(0, "127.0.0.1")
+      server = vertx.createHttpServer().webSocketHandler(ws -> {
+        if (!ws.path().equals("/link")) {
+          ws.close();
+          return;
+        }
+        ws.textMessageHandler(socketReceived::add);
+        socket = ws;
+        ws.writeTextMessage(new JsonObject().put("type", "hello").put("num_connections", 1).encode());
+      }).requestHandler(this::handle).listen(0, "127.0.0.1")
           .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     } catch (Exception e) {
       throw new IllegalStateException("cannot start the fake Slack", e);
@@ -115,6 +140,9 @@ public final class FakeSlack implements AutoCloseable {
           break;
         case "chat.postMessage":
           answer.put("channel", params.get("channel")).put("ts", ts.incrementAndGet() + ".000100");
+          break;
+        case "apps.connections.open":
+          answer.put("url", "ws://127.0.0.1:" + server.actualPort() + "/link");
           break;
         case "chat.update":
           answer.put("channel", params.get("channel")).put("ts", params.get("ts"));
