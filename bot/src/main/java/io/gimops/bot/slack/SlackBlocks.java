@@ -23,6 +23,9 @@ final class SlackBlocks {
   static final String CONFIRM = "gimops.confirm";
   static final String CANCEL = "gimops.cancel";
   static final String CHOOSE = "gimops.choose";
+  static final String CONFIRM_TYPED = "gimops.confirm-typed";
+  static final String APPROVE = "gimops.approve";
+  static final String UNINSTALL_MODAL = "gimops.uninstall";
 
   /** Slack caps a section's text at 3000 characters. */
   private static final int SECTION_LIMIT = 2900;
@@ -48,11 +51,40 @@ final class SlackBlocks {
       }
       blocks.add(section(sb.toString()));
     }
+    boolean typed = op.pending().stream().anyMatch(p -> p.kind() == PendingConfirmation.Kind.TYPE_SERVICE_NAME);
+    boolean approver = op.pending().stream().anyMatch(p -> p.kind() == PendingConfirmation.Kind.SECOND_APPROVER);
+    JsonArray buttons = new JsonArray();
+    if (typed) {
+      // Rule 10: the service's name is typed in a modal, never a single click.
+      buttons.add(button("Confirm uninstall…", CONFIRM_TYPED, op.id(), "danger"));
+    } else if (op.confirmations().confirmedBy().isEmpty()) {
+      buttons.add(button("Confirm", CONFIRM, op.id(), "primary"));
+    }
+    if (approver) {
+      buttons.add(button("Approve (second admin)", APPROVE, op.id(), null));
+    }
+    buttons.add(button("Cancel", CANCEL, op.id(), "danger"));
+    op.confirmations().confirmedBy().ifPresent(a -> blocks.add(section("Confirmed by <@" + a.userId() + ">"
+        + (approver ? "; waiting for a second admin to approve (rule 10)." : "."))));
     blocks.add(new JsonObject().put("type", "actions").put("block_id", "gimops.confirmation." + op.id())
-        .put("elements", new JsonArray()
-            .add(button("Confirm", CONFIRM, op.id(), "primary"))
-            .add(button("Cancel", CANCEL, op.id(), "danger"))));
+        .put("elements", buttons));
     return blocks.encode();
+  }
+
+  /** The uninstall modal: the vendor's warning and a field for the service's name (rule 10). */
+  static String uninstallModal(Operation op, String service) {
+    JsonArray blocks = new JsonArray()
+        .add(section(":warning: *" + op.summary() + "* in *" + op.environment() + "*\n"
+            + op.findings().stream().filter(f -> f.rule().number() == 10).map(Finding::message)
+                .reduce((a, b) -> a + "\n" + b).orElse("")))
+        .add(new JsonObject().put("type", "input").put("block_id", "name")
+            .put("label", new JsonObject().put("type", "plain_text").put("text", "Type " + service + " to confirm"))
+            .put("element", new JsonObject().put("type", "plain_text_input").put("action_id", "typed")));
+    return new JsonObject().put("type", "modal").put("callback_id", UNINSTALL_MODAL).put("private_metadata", op.id())
+        .put("title", new JsonObject().put("type", "plain_text").put("text", "Uninstall " + service))
+        .put("submit", new JsonObject().put("type", "plain_text").put("text", "Uninstall"))
+        .put("close", new JsonObject().put("type", "plain_text").put("text", "Cancel"))
+        .put("blocks", blocks).encode();
   }
 
   /** The operation's one message: state, a text progress bar, the current step. */

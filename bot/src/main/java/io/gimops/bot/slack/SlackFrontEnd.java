@@ -73,6 +73,9 @@ public final class SlackFrontEnd implements AutoCloseable {
     app.command("/gim", this::command);
     app.blockAction(SlackBlocks.CONFIRM, this::confirm);
     app.blockAction(SlackBlocks.CANCEL, this::cancel);
+    app.blockAction(SlackBlocks.CONFIRM_TYPED, this::openUninstallModal);
+    app.blockAction(SlackBlocks.APPROVE, this::approve);
+    app.viewSubmission(SlackBlocks.UNINSTALL_MODAL, this::uninstallTyped);
     app.blockAction(Pattern.compile(Pattern.quote(SlackBlocks.CHOOSE) + "\\..+"), this::choose);
     this.subscription = orchestrator.subscribe(this::onEvent);
   }
@@ -168,13 +171,80 @@ public final class SlackFrontEnd implements AutoCloseable {
     return ctx.ack();
   }
 
+  /** Rule 10: a button cannot confirm an uninstall; it opens a modal where the name is typed. */
+  private Response openUninstallModal(BlockActionRequest req, ActionContext ctx) {
+    String opId = req.getPayload().getActions().get(0).getValue();
+    String trigger = req.getPayload().getTriggerId();
+    Optional<Operation> op = orchestrator.operation(opId);
+    if (op.isPresent() && op.get().request() instanceof LifecycleRequest.Uninstall u) {
+      later.execute(() -> {
+        try {
+          var r = ctx.client().viewsOpen(v -> v.triggerId(trigger)
+              .viewAsString(SlackBlocks.uninstallModal(op.get(), u.service().id())));
+          if (!r.isOk()) {
+            respond(ctx, "Cannot open the confirmation dialog: " + r.getError());
+          }
+        } catch (Exception e) {
+          respond(ctx, "Cannot open the confirmation dialog: " + e.getMessage());
+        }
+      });
+    }
+    return ctx.ack();
+  }
+
+  private Response uninstallTyped(com.slack.api.bolt.request.builtin.ViewSubmissionRequest req,
+      com.slack.api.bolt.context.builtin.ViewSubmissionContext ctx) {
+    var view = req.getPayload().getView();
+    String opId = view.getPrivateMetadata();
+    var typed = view.getState().getValues().get("name").get("typed").getValue();
+    Optional<Operation> op = orchestrator.operation(opId);
+    if (op.isEmpty() || !(op.get().request() instanceof LifecycleRequest.Uninstall u)) {
+      return ctx.ackWithErrors(Map.of("name", "This operation no longer waits for confirmation."));
+    }
+    if (typed == null || !typed.strip().equals(u.service().id())) {
+      return ctx.ackWithErrors(Map.of("name", "Type " + u.service().id() + " exactly to uninstall it."));
+    }
+    var user = req.getPayload().getUser();
+    Actor by = Actor.of(user.getId(), user.getUsername() == null ? user.getId() : user.getUsername());
+    orchestrator.confirm(opId, "slack-confirm-" + opId, by, Confirmations.confirmedBy(by).withTypedServiceName(typed.strip()))
+        .onComplete(r -> later.execute(() -> afterConfirm(null, opId, by, r.succeeded() ? r.result() : null)));
+    return ctx.ack();
+  }
+
+  /** Rule 10: in production a second admin approves an uninstall. */
+  private Response approve(BlockActionRequest req, ActionContext ctx) {
+    String opId = req.getPayload().getActions().get(0).getValue();
+    Actor by = actor(req);
+    orchestrator.confirm(opId, "slack-approve-" + opId + "-" + by.userId(), by,
+        Confirmations.NONE.withSecondApprover(by))
+        .onComplete(r -> later.execute(() -> afterConfirm(ctx, opId, by, r.succeeded() ? r.result() : null)));
+    return ctx.ack();
+  }
+
   private void afterConfirm(ActionContext ctx, String opId, Actor by, Submission s) {
+    if (s == null) {
+      return;
+    }
     if (s instanceof Submission.Refused refused) {
-      respond(ctx, refused.message());
+      if (ctx != null) {
+        respond(ctx, refused.message());
+      } else {
+        orchestrator.operation(opId).ifPresent(op -> poster.post(op.channel(), Optional.empty(),
+            "<@" + by.userId() + ">: " + refused.message(), Optional.empty()));
+      }
       return;
     }
     if (s instanceof Submission.Accepted a && a.repeated()) {
-      respond(ctx, opId + " was already confirmed (" + a.operation().state().id() + ").");
+      if (ctx != null) {
+        respond(ctx, opId + " was already confirmed (" + a.operation().state().id() + ").");
+      }
+      return;
+    }
+    if (a(s).state() == OperationState.AWAITING_CONFIRMATION) {
+      // Confirmed, and still waiting (for a second approver): show who, keep the buttons that remain.
+      Optional.ofNullable(confirmationMessages.get(opId)).ifPresent(m -> m.thenAccept(ts -> poster.update(
+          a(s).channel(), ts, opId + " confirmed; waiting for approval", Optional.of(SlackBlocks.confirmation(a(s))),
+          false)));
       return;
     }
     Optional.ofNullable(confirmationMessages.get(opId)).ifPresent(m -> m.thenAccept(ts -> poster.update(

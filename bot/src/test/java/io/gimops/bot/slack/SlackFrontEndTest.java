@@ -157,4 +157,34 @@ class SlackFrontEndTest {
     HttpResponse<String> ack = signed.send(signed.slashCommand(OPERATOR, CHANNEL, "upgarde gim"));
     assertThat(ack.body()).contains("ephemeral", "Did you mean");
   }
+
+  @Test
+  @Order(7)
+  void rule10_anUninstallIsConfirmedOnlyByTypingTheServicesNameInAModal() {
+    signed.send(signed.slashCommand("console-admin", CHANNEL, "uninstall gca"));
+    await().atMost(Duration.ofSeconds(20)).until(() -> slack.calls("chat.postMessage").stream()
+        .anyMatch(c -> c.param("text").contains("uninstall gca")));
+    FakeSlack.Call confirmation = slack.calls("chat.postMessage").stream()
+        .filter(c -> c.param("text").contains("uninstall gca")).findFirst().orElseThrow();
+    assertThat(confirmation.param("blocks")).contains(SlackBlocks.CONFIRM_TYPED).doesNotContain("\"gimops.confirm\"");
+    Operation op = bot.orchestrator().operations().stream().filter(o -> o.summary().startsWith("uninstall gca"))
+        .findFirst().orElseThrow();
+
+    signed.send(signed.buttonClick("console-admin", CHANNEL, SlackBlocks.CONFIRM_TYPED, op.id()));
+    await().atMost(Duration.ofSeconds(20)).until(() -> !slack.calls("views.open").isEmpty());
+    assertThat(slack.calls("views.open").get(0).param("view")).contains("Type gca to confirm", op.id());
+
+    HttpResponse<String> wrong = signed.send(signed.viewSubmission("console-admin", SlackBlocks.UNINSTALL_MODAL, op.id(),
+        "name", "typed", "gsp"));
+    assertThat(wrong.body()).contains("errors", "Type gca exactly");
+    assertThat(bot.orchestrator().operation(op.id()).orElseThrow().state()).isEqualTo(OperationState.AWAITING_CONFIRMATION);
+
+    HttpResponse<String> right = signed.send(signed.viewSubmission("console-admin", SlackBlocks.UNINSTALL_MODAL, op.id(),
+        "name", "typed", "gca"));
+    assertThat(right.statusCode()).isEqualTo(200);
+    Operation end = SandboxBots.awaitState(bot.orchestrator(), op.id(), OperationState.SUCCEEDED, OperationState.FAILED);
+    assertThat(end.state()).as(end.outcome().orElse("")).isEqualTo(OperationState.SUCCEEDED);
+    assertThat(end.confirmations().typedServiceName()).contains("gca");
+    assertThat(sandbox.history("gca", "gca").installed()).isFalse();
+  }
 }

@@ -67,6 +67,21 @@ public final class SignedSlack {
     return form(Map.of("payload", payload.encode()));
   }
 
+  /** The form body of a modal's submission with one text input ({@code block}/{@code action}). */
+  public String viewSubmission(String userId, String callbackId, String privateMetadata, String block, String action,
+      String value) {
+    JsonObject payload = new JsonObject()
+        .put("type", "view_submission")
+        .put("api_app_id", "A0GIMOPS")
+        .put("team", new JsonObject().put("id", "T0GIMOPS"))
+        .put("user", new JsonObject().put("id", userId).put("username", userId).put("team_id", "T0GIMOPS"))
+        .put("view", new JsonObject().put("id", "V0MODAL").put("type", "modal").put("callback_id", callbackId)
+            .put("private_metadata", privateMetadata)
+            .put("state", new JsonObject().put("values", new JsonObject().put(block, new JsonObject().put(action,
+                new JsonObject().put("type", "plain_text_input").put("value", value))))));
+    return form(Map.of("payload", payload.encode()));
+  }
+
   /** Posts a body signed now. */
   public HttpResponse<String> send(String body) {
     String ts = Long.toString(System.currentTimeMillis() / 1000);
