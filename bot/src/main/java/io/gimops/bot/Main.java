@@ -56,7 +56,7 @@ public final class Main {
     logTo(work.resolve("gimops.log"));
     out.println("Starting the sandbox: an embedded Kubernetes API, GIM, GSP and GCA installed with the real helm...");
     try (SandboxWorld world = SandboxWorld.start(work.toAbsolutePath(), Duration.ofSeconds(1))) {
-      BotConfig config = BotConfig.parse(world.configYaml()
+      BotConfig config = BotConfig.parse(slackInTheSandbox(world.configYaml())
           + "audit: '" + work.toAbsolutePath().resolve("audit.jsonl") + "'\n");
       Bot bot = Bot.start(config, work.toAbsolutePath(), Clock.systemUTC(), Optional.empty());
       bot.awaitElection(Duration.ofSeconds(30));
@@ -74,6 +74,30 @@ public final class Main {
       out.println("Stopping the sandbox...");
       bot.stop(Duration.ofSeconds(10));
     }
+  }
+
+  /**
+   * With Slack tokens set, the sandbox talks to a real workspace: its environment also takes
+   * commands from {@code GIMOPS_SANDBOX_CHANNEL} and grants {@code GIMOPS_SANDBOX_ADMINS} (Slack
+   * user ids, comma-separated) the admin role. The HTTP endpoint listens on loopback only.
+   */
+  static String slackInTheSandbox(String yaml) {
+    String out = yaml + "slack:\n  host: 127.0.0.1\n";
+    String channel = System.getenv("GIMOPS_SANDBOX_CHANNEL");
+    if (channel != null && channel.matches("[A-Z0-9]+")) {
+      out = out.replace("channels: [" + SandboxWorld.CHANNEL + "]", "channels: [" + SandboxWorld.CHANNEL + ", " + channel + "]");
+    }
+    String admins = System.getenv("GIMOPS_SANDBOX_ADMINS");
+    if (admins != null) {
+      StringBuilder extra = new StringBuilder();
+      for (String id : admins.split(",")) {
+        if (id.strip().matches("[A-Z0-9]+")) {
+          extra.append("      ").append(id.strip()).append(": admin\n");
+        }
+      }
+      out = out.replace("      console-admin2: admin\n", "      console-admin2: admin\n" + extra);
+    }
+    return out;
   }
 
   private static void run(Path configFile, boolean withConsole, PrintStream out) throws Exception {
