@@ -47,6 +47,7 @@ public final class SlackFrontEnd implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(SlackFrontEnd.class.getName());
 
   private final Orchestrator orchestrator;
+  private final java.util.function.Function<String, java.util.Set<String>> groupsOf;
   private final SlackPoster poster;
   private final Optional<String> notifications;
   private final Clock clock;
@@ -66,6 +67,15 @@ public final class SlackFrontEnd implements AutoCloseable {
    */
   public SlackFrontEnd(App app, Orchestrator orchestrator, SlackPoster poster, Optional<String> notifications,
       Clock clock) {
+    this(app, orchestrator, poster, notifications, clock, user -> java.util.Set.of());
+  }
+
+  /**
+   * @param groupsOf the Slack user groups a user belongs to (roles may be granted to groups)
+   */
+  public SlackFrontEnd(App app, Orchestrator orchestrator, SlackPoster poster, Optional<String> notifications,
+      Clock clock, java.util.function.Function<String, java.util.Set<String>> groupsOf) {
+    this.groupsOf = groupsOf;
     this.orchestrator = orchestrator;
     this.poster = poster;
     this.notifications = notifications;
@@ -84,7 +94,7 @@ public final class SlackFrontEnd implements AutoCloseable {
 
   private Response command(SlashCommandRequest req, SlashCommandContext ctx) {
     var p = req.getPayload();
-    Actor actor = Actor.of(p.getUserId(), p.getUserName() == null ? p.getUserId() : p.getUserName());
+    Actor actor = actor(p.getUserId(), p.getUserName());
     String channel = p.getChannelId();
     Command command;
     try {
@@ -205,7 +215,7 @@ public final class SlackFrontEnd implements AutoCloseable {
       return ctx.ackWithErrors(Map.of("name", "Type " + u.service().id() + " exactly to uninstall it."));
     }
     var user = req.getPayload().getUser();
-    Actor by = Actor.of(user.getId(), user.getUsername() == null ? user.getId() : user.getUsername());
+    Actor by = actor(user.getId(), user.getUsername());
     orchestrator.confirm(opId, "slack-confirm-" + opId, by, Confirmations.confirmedBy(by).withTypedServiceName(typed.strip()))
         .onComplete(r -> later.execute(() -> afterConfirm(null, opId, by, r.succeeded() ? r.result() : null)));
     return ctx.ack();
@@ -288,9 +298,14 @@ public final class SlackFrontEnd implements AutoCloseable {
     return ctx.ack();
   }
 
-  private static Actor actor(BlockActionRequest req) {
+  private Actor actor(BlockActionRequest req) {
     var u = req.getPayload().getUser();
-    return Actor.of(u.getId(), u.getUsername() == null ? u.getId() : u.getUsername());
+    return actor(u.getId(), u.getUsername());
+  }
+
+  /** A Slack user as the policies see them: their id, a name, and their user groups (rule 12). */
+  private Actor actor(String userId, String name) {
+    return new Actor(userId, name == null ? userId : name, groupsOf.apply(userId));
   }
 
   // ---- progress

@@ -9,6 +9,7 @@ import com.slack.api.socket_mode.SocketModeClient;
 import io.gimops.adapters.slack.SlackHttpServer;
 import io.gimops.adapters.slack.SlackPoster;
 import io.gimops.adapters.slack.SlackSignature;
+import io.gimops.adapters.slack.SlackUserGroups;
 import io.gimops.bot.audit.AuditRecord;
 import io.gimops.bot.audit.AuditSink;
 import io.gimops.bot.orchestrator.Orchestrator;
@@ -34,8 +35,11 @@ public final class SlackWiring implements AutoCloseable {
   private final Optional<SlackHttpServer> http;
   private final Optional<SocketModeApp> socketMode;
 
+  private final SlackUserGroups groups;
+
   private SlackWiring(App app, SlackPoster poster, SlackFrontEnd frontEnd, Optional<SlackHttpServer> http,
-      Optional<SocketModeApp> socketMode) {
+      Optional<SocketModeApp> socketMode, SlackUserGroups groups) {
+    this.groups = groups;
     this.app = app;
     this.poster = poster;
     this.frontEnd = frontEnd;
@@ -52,7 +56,9 @@ public final class SlackWiring implements AutoCloseable {
     App app = new App(AppConfig.builder().slack(slack).singleTeamBotToken(s.botToken())
         .signingSecret(s.signingSecret().isEmpty() ? "socket-mode-only" : s.signingSecret()).build());
     SlackPoster poster = new SlackPoster(slack.methods(s.botToken()), clock, SlackPoster.Limits.SLACK);
-    SlackFrontEnd frontEnd = new SlackFrontEnd(app, orchestrator, poster, s.notificationsChannel(), clock);
+    SlackUserGroups groups = new SlackUserGroups(slack.methods(s.botToken()), java.time.Duration.ofMinutes(5));
+    SlackFrontEnd frontEnd = new SlackFrontEnd(app, orchestrator, poster, s.notificationsChannel(), clock,
+        groups::groupsOf);
     Optional<SlackHttpServer> http = Optional.empty();
     Optional<SocketModeApp> socket = Optional.empty();
     try {
@@ -71,9 +77,10 @@ public final class SlackWiring implements AutoCloseable {
       http.ifPresent(SlackHttpServer::close);
       frontEnd.close();
       poster.close();
+      groups.close();
       throw new IllegalStateException("cannot start the Slack front end: " + e.getMessage(), e);
     }
-    return new SlackWiring(app, poster, frontEnd, http, socket);
+    return new SlackWiring(app, poster, frontEnd, http, socket, groups);
   }
 
   /** The HTTP endpoint's port, when serving over HTTP. */
@@ -101,5 +108,6 @@ public final class SlackWiring implements AutoCloseable {
     http.ifPresent(SlackHttpServer::close);
     frontEnd.close();
     poster.close();
+    groups.close();
   }
 }

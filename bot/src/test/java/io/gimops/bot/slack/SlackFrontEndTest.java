@@ -48,7 +48,7 @@ class SlackFrontEndTest {
     sandbox = SandboxBots.start(work);
     String yaml = "slack:\n  botToken: xoxb-test-token\n  signingSecret: " + SECRET + "\n  apiUrl: '" + slack.apiUrl()
         + "'\n  httpPort: 0\n  host: 127.0.0.1\n  notificationsChannel: C0NOTIFY\n  maxBodyBytes: 16384\n";
-    bot = sandbox.botWithChannel("slack-bot", SandboxWorld.Pace.TEST, CHANNEL, yaml);
+    bot = sandbox.botWithChannel("slack-bot", SandboxWorld.Pace.TEST, CHANNEL, yaml, "S0GIMOPS");
     SandboxBots.awaitLeading(bot);
     signed = new SignedSlack(bot.slack().orElseThrow().httpPort().orElseThrow(), SECRET, slack);
   }
@@ -149,6 +149,22 @@ class SlackFrontEndTest {
     await().atMost(Duration.ofSeconds(20)).until(() -> slack.calls("response_url").stream()
         .anyMatch(c -> c.param("text").contains("rule 12") && c.param("response_type").equals("ephemeral")));
     assertThat(bot.orchestrator().operations()).hasSize(before);
+  }
+
+  @Test
+  @Order(6)
+  void rule12_aRoleGrantedToASlackUserGroupCountsForItsMembers() {
+    await().atMost(Duration.ofSeconds(20)).until(() -> !slack.calls("usergroups.list").isEmpty());
+    HttpResponse<String> member = signed.send(signed.slashCommand("U0GROUPIE", CHANNEL, "plan upgrade gca"));
+    HttpResponse<String> stranger = signed.send(signed.slashCommand("U0STRANGER", CHANNEL, "plan upgrade gca"));
+    assertThat(member.statusCode()).isEqualTo(200);
+    assertThat(stranger.statusCode()).isEqualTo(200);
+    await().atMost(Duration.ofSeconds(20)).until(() -> slack.calls("response_url").stream()
+        .filter(c -> c.param("text").startsWith("```Plan: upgrade gca")).count() >= 2);
+    List<String> plans = slack.calls("response_url").stream().map(c -> c.param("text"))
+        .filter(t -> t.startsWith("```Plan: upgrade gca")).toList();
+    assertThat(plans).anyMatch(t -> t.contains("U0GROUPIE is operator in sandbox"));
+    assertThat(plans).anyMatch(t -> t.contains("refused") && t.contains("U0STRANGER"));
   }
 
   @Test

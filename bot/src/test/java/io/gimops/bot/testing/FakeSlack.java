@@ -141,6 +141,10 @@ public final class FakeSlack implements AutoCloseable {
         case "chat.postMessage":
           answer.put("channel", params.get("channel")).put("ts", ts.incrementAndGet() + ".000100");
           break;
+        case "usergroups.list":
+          answer.put("usergroups", new io.vertx.core.json.JsonArray().add(new JsonObject().put("id", "S0GIMOPS")
+              .put("handle", "gim-operators").put("users", new io.vertx.core.json.JsonArray().add("U0GROUPIE"))));
+          break;
         case "apps.connections.open":
           answer.put("url", "ws://127.0.0.1:" + server.actualPort() + "/link");
           break;

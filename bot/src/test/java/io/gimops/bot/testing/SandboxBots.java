@@ -94,8 +94,19 @@ public final class SandboxBots implements AutoCloseable {
 
   /** Starts a bot whose sandbox environment also takes commands from a Slack channel. */
   public Bot botWithChannel(String replica, SandboxWorld.Pace pace, String channel, String moreYaml) {
-    Bot b = Bot.start(BotConfig.parse(config(replica, pace).replace("channels: [" + SandboxWorld.CHANNEL + "]",
-        "channels: [" + SandboxWorld.CHANNEL + ", " + channel + "]") + moreYaml), work.resolve(replica),
+    return botWithChannel(replica, pace, channel, moreYaml, null);
+  }
+
+  /** As above, and the operator role granted to a Slack user group. */
+  public Bot botWithChannel(String replica, SandboxWorld.Pace pace, String channel, String moreYaml,
+      String operatorGroup) {
+    String yaml = config(replica, pace).replace("channels: [" + SandboxWorld.CHANNEL + "]",
+        "channels: [" + SandboxWorld.CHANNEL + ", " + channel + "]");
+    if (operatorGroup != null) {
+      yaml = yaml.replace("      console-admin2: admin\n", "      console-admin2: admin\n    groups:\n      "
+          + operatorGroup + ": operator\n");
+    }
+    Bot b = Bot.start(BotConfig.parse(yaml + moreYaml), work.resolve(replica),
         Clock.systemUTC(), Optional.empty(), java.util.Map.of());
     bots.add(b);
     return b;
