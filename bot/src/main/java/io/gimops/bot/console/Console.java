@@ -71,6 +71,11 @@ public final class Console implements AutoCloseable {
   private final Clock clock;
   private final String session;
   private final MessageConsumer<OperationEvent> subscription;
+  private final java.util.concurrent.ExecutorService printer = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+    Thread t = new Thread(r, "console-printer");
+    t.setDaemon(true);
+    return t;
+  });
   private String environment;
   private Actor actor;
   private long line;
@@ -305,10 +310,11 @@ public final class Console implements AutoCloseable {
 
   // ---- live progress
 
+  /** Events arrive on an event loop; the terminal is written from a thread of the console's own. */
   private void onEvent(OperationEvent e) {
     String text = render(e);
     if (!text.isEmpty()) {
-      out.accept(text);
+      printer.execute(() -> out.accept(text));
     }
   }
 
@@ -370,5 +376,6 @@ public final class Console implements AutoCloseable {
   @Override
   public void close() {
     subscription.unregister();
+    printer.shutdown();
   }
 }
