@@ -1,7 +1,6 @@
 package io.gimops.adapters.slack;
 
 import com.slack.api.bolt.App;
-import com.slack.api.bolt.request.Request;
 import com.slack.api.bolt.request.RequestHeaders;
 import com.slack.api.bolt.response.Response;
 import com.slack.api.bolt.util.SlackRequestParser;
@@ -117,16 +116,17 @@ public final class SlackHttpServer implements AutoCloseable {
         .requestBody(new String(raw, StandardCharsets.UTF_8))
         .remoteAddress(remote(ctx))
         .build();
-    workers.<Response>executeBlocking(() -> {
-      Request<?> parsed = parser.parse(request);
-      return app.run(parsed);
-    }, false).onComplete(r -> {
-      if (r.failed()) {
+    // The response is written from the worker (Vert.x hands the write to the connection's event
+    // loop itself), so a request crosses threads once on its way in, not twice.
+    workers.executeBlocking(() -> {
+      Response res;
+      try {
+        res = app.run(parser.parse(request));
+      } catch (Exception e) {
         ctx.response().setStatusCode(500).putHeader("Content-Type", "application/json")
             .end(new JsonObject().put("error", "the bot failed to handle the request").encode());
-        return;
+        return null;
       }
-      Response res = r.result();
       var out = ctx.response().setStatusCode(res.getStatusCode() == null ? 200 : res.getStatusCode());
       if (res.getHeaders() != null) {
         res.getHeaders().forEach((k, vs) -> vs.forEach(x -> out.headers().add(k, x)));
@@ -135,7 +135,8 @@ public final class SlackHttpServer implements AutoCloseable {
         out.putHeader("Content-Type", res.getContentType());
       }
       out.end(res.getBody() == null ? "" : res.getBody());
-    });
+      return null;
+    }, false);
   }
 
   private static String remote(RoutingContext ctx) {

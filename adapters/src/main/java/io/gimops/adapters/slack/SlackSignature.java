@@ -45,6 +45,8 @@ public final class SlackSignature {
 
   private final SecretKeySpec key;
   private final Clock clock;
+  // Mac.getInstance looks the provider up each time: one initialised Mac per thread instead.
+  private final ThreadLocal<Mac> macs = ThreadLocal.withInitial(this::newMac);
 
   public SlackSignature(String signingSecret, Clock clock) {
     if (signingSecret == null || signingSecret.isBlank()) {
@@ -86,11 +88,16 @@ public final class SlackSignature {
   }
 
   private byte[] hmac(String timestamp, byte[] body) {
+    Mac mac = macs.get();
+    mac.update(("v0:" + timestamp + ":").getBytes(StandardCharsets.UTF_8));
+    return mac.doFinal(body);
+  }
+
+  private Mac newMac() {
     try {
       Mac mac = Mac.getInstance("HmacSHA256");
       mac.init(key);
-      mac.update(("v0:" + timestamp + ":").getBytes(StandardCharsets.UTF_8));
-      return mac.doFinal(body);
+      return mac;
     } catch (NoSuchAlgorithmException | InvalidKeyException e) {
       throw new IllegalStateException("HmacSHA256 is not available", e);
     }

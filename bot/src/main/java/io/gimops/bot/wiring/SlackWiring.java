@@ -53,7 +53,7 @@ public final class SlackWiring implements AutoCloseable {
     slackConfig.setMethodsEndpointUrlPrefix(s.apiUrl());
     Slack slack = Slack.getInstance(slackConfig);
     // Token and secret are set here, never read by Bolt from the environment behind our back.
-    App app = new App(AppConfig.builder().slack(slack).singleTeamBotToken(s.botToken())
+    App app = new io.gimops.adapters.slack.VerifiedApp(AppConfig.builder().slack(slack).singleTeamBotToken(s.botToken())
         .signingSecret(s.signingSecret().isEmpty() ? "socket-mode-only" : s.signingSecret()).build());
     SlackPoster poster = new SlackPoster(slack.methods(s.botToken()), clock, SlackPoster.Limits.SLACK);
     SlackUserGroups groups = new SlackUserGroups(slack.methods(s.botToken()), java.time.Duration.ofMinutes(5));
@@ -64,7 +64,7 @@ public final class SlackWiring implements AutoCloseable {
     try {
       if (!s.signingSecret().isEmpty()) {
         http = Optional.of(SlackHttpServer.start(vertx, app, new SlackSignature(s.signingSecret(), clock), s.host(),
-            s.httpPort(), s.maxBodyBytes(), 8, r -> audit.record(new AuditRecord(clock.instant(), "rejected",
+            s.httpPort(), s.maxBodyBytes(), 16, r -> audit.record(new AuditRecord(clock.instant(), "rejected",
                 Optional.empty(), "", "", r.remoteAddress(), "POST " + r.path(), Integer.toString(r.status()),
                 Optional.empty(), List.of(), List.of(r.reason())))));
       }
