@@ -244,9 +244,21 @@ public final class Bot implements AutoCloseable {
     if (config.metrics().isEmpty()) {
       return Optional.empty();
     }
+    if (config.metrics().get().equals("prometheus")) {
+      String url = config.prometheusUrl().orElseThrow(() -> new IllegalArgumentException(
+          "metrics: prometheus needs prometheusUrl, e.g. http://prometheus.monitoring:9090/"));
+      Duration every = config.metricsInterval().map(BotConfig::duration).orElse(Duration.ofSeconds(15));
+      io.gimops.adapters.metrics.PrometheusMetrics m = new io.gimops.adapters.metrics.PrometheusMetrics(vertx,
+          new io.gimops.adapters.metrics.PrometheusClient(vertx, java.net.URI.create(url.endsWith("/") ? url : url + "/"),
+              Duration.ofSeconds(5), 2),
+          io.gimops.adapters.metrics.PrometheusMetrics.Queries.defaults(), clock, every,
+          config.policySettings().backlog().window());
+      resources.add(m);
+      return Optional.of(m);
+    }
     if (!config.metrics().get().equals("simulated")) {
-      throw new IllegalArgumentException("metrics: '" + config.metrics().get() + "' is not known; the sandbox uses"
-          + " 'simulated' (Prometheus arrives with the signals work)");
+      throw new IllegalArgumentException("metrics: '" + config.metrics().get() + "' is not known: use prometheus"
+          + " (with prometheusUrl), or simulated in the sandbox");
     }
     Set<String> namespaces = new HashSet<>();
     for (ServiceKind k : ServiceKind.values()) {

@@ -35,8 +35,9 @@ import java.util.Optional;
  * @param replica this replica's name (default: {@code $HOSTNAME})
  * @param namespace the bot's own namespace: its journal and its Leases live there
  * @param kubeconfig a kubeconfig file; empty: the usual (in-cluster, {@code $KUBECONFIG})
- * @param metrics {@code simulated} in the sandbox; Prometheus comes with the signals issue
- * @param metricsInterval how often simulated metrics are sampled (default 1s)
+ * @param metrics {@code prometheus} (with {@code prometheusUrl}), or {@code simulated} in the sandbox
+ * @param metricsInterval how often metrics are sampled or asked for (default 1s simulated, 15s Prometheus)
+ * @param prometheusUrl Prometheus's base URL, with {@code metrics: prometheus}
  * @param slack the Slack app; each value may come from the environment instead (see {@link #slackSettings})
  * @param thirdParty versions to report for Kafka and PostgreSQL while no probe checks them
  *     (sandbox only: an honest "simulated" detail is attached)
@@ -54,6 +55,7 @@ public record BotConfig(
     Optional<String> audit,
     Optional<String> metrics,
     Optional<String> metricsInterval,
+    Optional<String> prometheusUrl,
     Map<String, String> thirdParty,
     Optional<Slack> slack) {
 

@@ -1,0 +1,161 @@
+package io.gimops.sandbox.prometheus;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.HttpURLConnection;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real Prometheus (Debian's 2.42, fetched by {@code tools/fetch-prometheus.sh} into
+ * {@code .tools/} on first use) on a loopback port, scraping the given jobs, for tests. Stop it
+ * with {@link #close()}; {@link #stop()} stops it for a while, to test "Prometheus unreachable".
+ */
+public final class LocalPrometheus implements AutoCloseable {
+
+  private final Path work;
+  private final int port;
+  private final Path config;
+  private Process process;
+
+  private LocalPrometheus(Path work, int port, Path config) {
+    this.work = work;
+    this.port = port;
+    this.config = config;
+  }
+
+  /**
+   * Starts Prometheus scraping each job's targets every {@code scrapeInterval}; returns once it
+   * answers {@code /-/ready}.
+   *
+   * @param jobs job name -> {@code host:port} targets
+   */
+  public static LocalPrometheus start(Path work, Map<String, List<String>> jobs, Duration scrapeInterval) {
+    try {
+      Files.createDirectories(work);
+      StringBuilder y = new StringBuilder("global:\n  scrape_interval: " + scrapeInterval.toMillis() + "ms\n"
+          + "  evaluation_interval: " + scrapeInterval.toMillis() + "ms\nscrape_configs:\n");
+      jobs.forEach((job, targets) -> {
+        y.append("  - job_name: ").append(job).append("\n    static_configs:\n      - targets: [");
+        y.append(String.join(", ", targets.stream().map(t -> "'" + t + "'").toList())).append("]\n");
+      });
+      Path config = work.resolve("prometheus.yml");
+      Files.writeString(config, y.toString());
+      LocalPrometheus p = new LocalPrometheus(work, freePort(), config);
+      p.launch();
+      return p;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private void launch() {
+    Path bin = binaries().resolve("prometheus");
+    try {
+      process = new ProcessBuilder(bin.toString(), "--config.file=" + config, "--storage.tsdb.path=" + work.resolve("data"),
+          "--web.listen-address=127.0.0.1:" + port, "--web.external-url=http://127.0.0.1:" + port + "/")
+          .redirectErrorStream(true).redirectOutput(work.resolve("prometheus.log").toFile()).start();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start " + bin + ": " + e.getMessage(), e);
+    }
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) {
+        throw new IllegalStateException("prometheus exited at start; see " + work.resolve("prometheus.log"));
+      }
+      if (ready()) {
+        return;
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted", e);
+      }
+    }
+    throw new IllegalStateException("prometheus not ready within 30 s; see " + work.resolve("prometheus.log"));
+  }
+
+  private boolean ready() {
+    try {
+      HttpURLConnection c = (HttpURLConnection) URI.create(url() + "-/ready").toURL().openConnection();
+      c.setConnectTimeout(500);
+      c.setReadTimeout(500);
+      return c.getResponseCode() == 200;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /** The base URL, with a trailing slash: {@code http://127.0.0.1:<port>/}. */
+  public String url() {
+    return "http://127.0.0.1:" + port + "/";
+  }
+
+  /** Stops Prometheus (its data stays); {@link #restart()} brings it back on the same port. */
+  public void stop() {
+    if (process != null && process.isAlive()) {
+      process.destroy();
+      try {
+        if (!process.waitFor(10, TimeUnit.SECONDS)) {
+          process.destroyForcibly();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  public void restart() {
+    stop();
+    launch();
+  }
+
+  /** The directory holding {@code prometheus} and {@code prometheus-alertmanager}, fetched if needed. */
+  public static synchronized Path binaries() {
+    Path script = projectRoot().resolve("tools/fetch-prometheus.sh");
+    try {
+      Process p = new ProcessBuilder("bash", script.toString()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+      if (!p.waitFor(5, TimeUnit.MINUTES) || p.exitValue() != 0) {
+        throw new IllegalStateException("tools/fetch-prometheus.sh failed: it takes Prometheus from Debian's"
+            + " packages; are apt-get and the Debian mirrors available?");
+      }
+      return Path.of(out);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+
+  private static Path projectRoot() {
+    Path p = Path.of("").toAbsolutePath();
+    while (p != null && !Files.exists(p.resolve("tools/fetch-prometheus.sh"))) {
+      p = p.getParent();
+    }
+    if (p == null) {
+      throw new IllegalStateException("cannot find tools/fetch-prometheus.sh above " + Path.of("").toAbsolutePath());
+    }
+    return p;
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
+  @Override
+  public void close() {
+    stop();
+  }
+}
