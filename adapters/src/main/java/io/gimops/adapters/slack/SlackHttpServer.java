@@ -56,7 +56,7 @@ public final class SlackHttpServer implements AutoCloseable {
       Consumer<Rejection> rejected) {
     this.vertx = vertx;
     this.app = app;
-    this.parser = new SlackRequestParser(app.config());
+    this.parser = app == null ? null : new SlackRequestParser(app.config());
     this.signature = signature;
     this.rejected = rejected;
     this.workers = vertx.createSharedWorkerExecutor("slack-bolt", workerThreads, 30, TimeUnit.SECONDS);
@@ -69,10 +69,22 @@ public final class SlackHttpServer implements AutoCloseable {
    */
   public static SlackHttpServer start(Vertx vertx, App app, SlackSignature signature, String host, int port,
       int maxBodyBytes, int workerThreads, Consumer<Rejection> rejected) {
+    return start(vertx, app, signature, host, port, maxBodyBytes, workerThreads, rejected, r -> { });
+  }
+
+  /**
+   * As above, with more routes on the same server (Alertmanager's webhook); without an app (no
+   * signing secret: Slack over Socket Mode), only those routes.
+   */
+  public static SlackHttpServer start(Vertx vertx, App app, SlackSignature signature, String host, int port,
+      int maxBodyBytes, int workerThreads, Consumer<Rejection> rejected, Consumer<Router> moreRoutes) {
     SlackHttpServer s = new SlackHttpServer(vertx, app, signature, workerThreads, rejected);
     Router router = Router.router(vertx);
-    router.post(EVENTS_PATH).handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes));
-    router.post(EVENTS_PATH).handler(s::handle);
+    if (app != null && signature != null) {
+      router.post(EVENTS_PATH).handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes));
+      router.post(EVENTS_PATH).handler(s::handle);
+    }
+    moreRoutes.accept(router);
     router.get("/health").handler(ctx -> ctx.response().putHeader("Content-Type", "text/plain").end("ok"));
     router.route().failureHandler(ctx -> {
       int status = ctx.statusCode() > 0 ? ctx.statusCode() : 500;

@@ -86,6 +86,7 @@ public final class SlackFrontEnd implements AutoCloseable {
     app.blockAction(SlackBlocks.CONFIRM_TYPED, this::openUninstallModal);
     app.blockAction(SlackBlocks.APPROVE, this::approve);
     app.viewSubmission(SlackBlocks.UNINSTALL_MODAL, this::uninstallTyped);
+    app.blockAction(io.gimops.bot.alerts.AlertIntake.ROLLBACK_ACTION, this::alertRollback);
     app.blockAction(Pattern.compile(Pattern.quote(SlackBlocks.CHOOSE) + "\\..+"), this::choose);
     this.subscription = orchestrator.subscribe(this::onEvent);
   }
@@ -218,6 +219,35 @@ public final class SlackFrontEnd implements AutoCloseable {
     Actor by = actor(user.getId(), user.getUsername());
     orchestrator.confirm(opId, "slack-confirm-" + opId, by, Confirmations.confirmedBy(by).withTypedServiceName(typed.strip()))
         .onComplete(r -> later.execute(() -> afterConfirm(null, opId, by, r.succeeded() ? r.result() : null)));
+    return ctx.ack();
+  }
+
+  /**
+   * Roll back, offered on an alert: a rollback request of its own, confirmed by the click, decided
+   * by the engine like any other (rules 1, 6, 12). One key per offer: a double click acts once.
+   */
+  private Response alertRollback(BlockActionRequest req, ActionContext ctx) {
+    String value = req.getPayload().getActions().get(0).getValue();
+    String[] v = value.split("\\|");
+    Actor by = actor(req);
+    Optional<io.gimops.policies.domain.ServiceKind> k = v.length == 3
+        ? io.gimops.policies.domain.ServiceKind.fromName(v[1]) : Optional.empty();
+    if (k.isEmpty()) {
+      return ctx.ack();
+    }
+    String channel = req.getPayload().getChannel() == null ? "" : req.getPayload().getChannel().getId();
+    Request r = new Request("alert-rollback-" + value, by, channel, v[0],
+        new LifecycleRequest.Rollback(k.get(), java.util.OptionalInt.of(Integer.parseInt(v[2]))), Optional.empty(),
+        Confirmations.confirmedBy(by));
+    orchestrator.submit(r).onComplete(ar -> later.execute(() -> {
+      if (ar.failed()) {
+        respond(ctx, "Something went wrong: " + ar.cause().getMessage());
+      } else if (ar.result() instanceof Submission.Refused refused) {
+        respond(ctx, refused.message());
+      } else if (((Submission.Accepted) ar.result()).repeated()) {
+        respond(ctx, "That rollback was already asked for.");
+      }
+    }));
     return ctx.ack();
   }
 

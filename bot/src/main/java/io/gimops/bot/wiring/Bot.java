@@ -131,7 +131,7 @@ public final class Bot implements AutoCloseable {
       resources.add(1, leadership);
       Optional<BotConfig.SlackSettings> slack = config.slackSettings(variables);
       if (slack.isPresent()) {
-        this.slack = Optional.of(SlackWiring.start(vertx, orchestrator, slack.get(), audit, clock));
+        this.slack = Optional.of(SlackWiring.start(vertx, orchestrator, slack.get(), config.alerts(), audit, clock));
         resources.add(0, this.slack.get());
       } else {
         this.slack = Optional.empty();

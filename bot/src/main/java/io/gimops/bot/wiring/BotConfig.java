@@ -57,7 +57,8 @@ public record BotConfig(
     Optional<String> metricsInterval,
     Optional<String> prometheusUrl,
     Map<String, String> thirdParty,
-    Optional<Slack> slack) {
+    Optional<Slack> slack,
+    Optional<Alerts> alerts) {
 
   /**
    * The Slack app.
@@ -69,6 +70,15 @@ public record BotConfig(
   public record Slack(Optional<String> botToken, Optional<String> signingSecret, Optional<String> appToken,
       Optional<String> apiUrl, Optional<Integer> httpPort, Optional<String> host,
       Optional<String> notificationsChannel, Optional<Integer> maxBodyBytes) {}
+
+  /**
+   * Alertmanager's webhook ({@code POST /alerts/alertmanager} on the bot's HTTP port).
+   *
+   * @param bearerToken what Alertmanager's {@code http_config.authorization} sends (or basic auth)
+   * @param recentChange a service changed within this is offered a rollback when alerted on (default 2h)
+   */
+  public record Alerts(Optional<String> bearerToken, Optional<String> basicUser, Optional<String> basicPassword,
+      Optional<String> recentChange, Optional<Integer> maxBodyBytes) {}
 
   /** The Slack settings in force, after the environment's overrides. */
   public record SlackSettings(String botToken, String signingSecret, Optional<String> appToken, String apiUrl,

@@ -6,7 +6,9 @@ import com.slack.api.bolt.App;
 import com.slack.api.bolt.AppConfig;
 import com.slack.api.bolt.socket_mode.SocketModeApp;
 import com.slack.api.socket_mode.SocketModeClient;
+import io.gimops.adapters.alerts.AlertWebhook;
 import io.gimops.adapters.slack.SlackHttpServer;
+import io.gimops.bot.alerts.AlertIntake;
 import io.gimops.adapters.slack.SlackPoster;
 import io.gimops.adapters.slack.SlackSignature;
 import io.gimops.adapters.slack.SlackUserGroups;
@@ -37,9 +39,12 @@ public final class SlackWiring implements AutoCloseable {
 
   private final SlackUserGroups groups;
 
+  private final Optional<AlertIntake> intake;
+
   private SlackWiring(App app, SlackPoster poster, SlackFrontEnd frontEnd, Optional<SlackHttpServer> http,
-      Optional<SocketModeApp> socketMode, SlackUserGroups groups) {
+      Optional<SocketModeApp> socketMode, SlackUserGroups groups, Optional<AlertIntake> intake) {
     this.groups = groups;
+    this.intake = intake;
     this.app = app;
     this.poster = poster;
     this.frontEnd = frontEnd;
@@ -47,8 +52,8 @@ public final class SlackWiring implements AutoCloseable {
     this.socketMode = socketMode;
   }
 
-  static SlackWiring start(Vertx vertx, Orchestrator orchestrator, BotConfig.SlackSettings s, AuditSink audit,
-      Clock clock) {
+  static SlackWiring start(Vertx vertx, Orchestrator orchestrator, BotConfig.SlackSettings s,
+      Optional<BotConfig.Alerts> alerts, AuditSink audit, Clock clock) {
     SlackConfig slackConfig = new SlackConfig();
     slackConfig.setMethodsEndpointUrlPrefix(s.apiUrl());
     Slack slack = Slack.getInstance(slackConfig);
@@ -61,12 +66,26 @@ public final class SlackWiring implements AutoCloseable {
         groups::groupsOf);
     Optional<SlackHttpServer> http = Optional.empty();
     Optional<SocketModeApp> socket = Optional.empty();
+    Optional<AlertIntake> intake = Optional.empty();
     try {
-      if (!s.signingSecret().isEmpty()) {
-        http = Optional.of(SlackHttpServer.start(vertx, app, new SlackSignature(s.signingSecret(), clock), s.host(),
+      if (!s.signingSecret().isEmpty() || alerts.isPresent()) {
+        java.util.function.Consumer<io.vertx.ext.web.Router> more = r -> { };
+        if (alerts.isPresent()) {
+          BotConfig.Alerts a = alerts.get();
+          intake = Optional.of(new AlertIntake(orchestrator, poster, audit, clock,
+              a.recentChange().map(BotConfig::duration).orElse(java.time.Duration.ofHours(2))));
+          AlertIntake in = intake.get();
+          more = r -> AlertWebhook.route(r, new AlertWebhook.Credentials(a.bearerToken(), a.basicUser(), a.basicPassword()),
+              a.maxBodyBytes().orElse(1024 * 1024), in, rej -> audit.record(new AuditRecord(clock.instant(), "rejected",
+                  Optional.empty(), "", "", rej.remoteAddress(), "POST " + AlertWebhook.PATH, Integer.toString(rej.status()),
+                  Optional.empty(), List.of(), List.of(rej.reason()))));
+        }
+        boolean slackHttp = !s.signingSecret().isEmpty();
+        http = Optional.of(SlackHttpServer.start(vertx, slackHttp ? app : null,
+            slackHttp ? new SlackSignature(s.signingSecret(), clock) : null, s.host(),
             s.httpPort(), s.maxBodyBytes(), 16, r -> audit.record(new AuditRecord(clock.instant(), "rejected",
                 Optional.empty(), "", "", r.remoteAddress(), "POST " + r.path(), Integer.toString(r.status()),
-                Optional.empty(), List.of(), List.of(r.reason())))));
+                Optional.empty(), List.of(), List.of(r.reason()))), more));
       }
       if (s.appToken().isPresent()) {
         SocketModeApp sm = new SocketModeApp(s.appToken().get(), SocketModeClient.Backend.JavaWebSocket, app);
@@ -80,7 +99,7 @@ public final class SlackWiring implements AutoCloseable {
       groups.close();
       throw new IllegalStateException("cannot start the Slack front end: " + e.getMessage(), e);
     }
-    return new SlackWiring(app, poster, frontEnd, http, socket, groups);
+    return new SlackWiring(app, poster, frontEnd, http, socket, groups, intake);
   }
 
   /** The HTTP endpoint's port, when serving over HTTP. */
@@ -106,6 +125,7 @@ public final class SlackWiring implements AutoCloseable {
       }
     });
     http.ifPresent(SlackHttpServer::close);
+    intake.ifPresent(AlertIntake::close);
     frontEnd.close();
     poster.close();
     groups.close();
