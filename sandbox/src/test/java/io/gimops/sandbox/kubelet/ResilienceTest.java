@@ -108,7 +108,8 @@ class ResilienceTest extends ClusterTest {
     c.close();
     c.close(); // idempotent
 
-    assertThat(threads()).noneMatch(t -> t.getName().equals("closing-test"));
+    // A pool's thread ends a moment after the pool reports it terminated.
+    eventually().untilAsserted(() -> assertThat(threads()).noneMatch(t -> t.getName().equals("closing-test")));
     eventually().untilAsserted(() -> {
       assertThat(cluster.openWatches()).isEqualTo(recorderWatches);
       assertThat(threadsRunningMainCode()).isEmpty();
