@@ -38,10 +38,28 @@ public final class LocalPrometheus implements AutoCloseable {
    * @param jobs job name -> {@code host:port} targets
    */
   public static LocalPrometheus start(Path work, Map<String, List<String>> jobs, Duration scrapeInterval) {
+    return start(work, jobs, scrapeInterval, "", null);
+  }
+
+  /**
+   * As above, with alerting rules (the YAML of a rule file) sent to an Alertmanager at
+   * {@code alertmanager} ({@code host:port}).
+   */
+  public static LocalPrometheus start(Path work, Map<String, List<String>> jobs, Duration scrapeInterval, String rules,
+      String alertmanager) {
     try {
       Files.createDirectories(work);
       StringBuilder y = new StringBuilder("global:\n  scrape_interval: " + scrapeInterval.toMillis() + "ms\n"
-          + "  evaluation_interval: " + scrapeInterval.toMillis() + "ms\nscrape_configs:\n");
+          + "  evaluation_interval: " + scrapeInterval.toMillis() + "ms\n");
+      if (!rules.isBlank()) {
+        Files.writeString(work.resolve("rules.yml"), rules);
+        y.append("rule_files: ['").append(work.resolve("rules.yml")).append("']\n");
+      }
+      if (alertmanager != null) {
+        y.append("alerting:\n  alertmanagers:\n    - static_configs:\n        - targets: ['").append(alertmanager)
+            .append("']\n");
+      }
+      y.append("scrape_configs:\n");
       jobs.forEach((job, targets) -> {
         y.append("  - job_name: ").append(job).append("\n    static_configs:\n      - targets: [");
         y.append(String.join(", ", targets.stream().map(t -> "'" + t + "'").toList())).append("]\n");
