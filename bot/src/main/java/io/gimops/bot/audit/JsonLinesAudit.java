@@ -17,7 +17,7 @@ import java.nio.charset.StandardCharsets;
  */
 public final class JsonLinesAudit implements AuditSink {
 
-  private final ObjectMapper json = new ObjectMapper()
+  private static final ObjectMapper JSON = new ObjectMapper()
       .registerModule(new Jdk8Module())
       .registerModule(new JavaTimeModule())
       .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
@@ -27,14 +27,18 @@ public final class JsonLinesAudit implements AuditSink {
     this.out = out;
   }
 
-  @Override
-  public void record(AuditRecord record) {
-    byte[] line;
+  /** One record as a JSON object, the same in the file and in the Kafka stream. */
+  public static String json(AuditRecord record) {
     try {
-      line = (json.writeValueAsString(record) + "\n").getBytes(StandardCharsets.UTF_8);
+      return JSON.writeValueAsString(record);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot write an audit record as JSON: " + e.getMessage(), e);
     }
+  }
+
+  @Override
+  public void record(AuditRecord record) {
+    byte[] line = (json(record) + "\n").getBytes(StandardCharsets.UTF_8);
     synchronized (this) {
       try {
         out.write(line);

@@ -698,6 +698,14 @@ public final class Orchestrator implements AutoCloseable {
     }
   }
 
+  /**
+   * Something people should know that belongs to no operation: front ends show it in the
+   * environment's channel ({@code environment} empty: the notifications channel).
+   */
+  public void notice(String environment, String message) {
+    publish(new OperationEvent.Notice(environment, message));
+  }
+
   void publish(OperationEvent e) {
     vertx.eventBus().publish(EVENTS, e, new DeliveryOptions().setCodecName(CODEC));
   }

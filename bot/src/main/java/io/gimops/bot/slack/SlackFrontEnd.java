@@ -60,6 +60,15 @@ public final class SlackFrontEnd implements AutoCloseable {
   private final Map<String, java.util.concurrent.CompletableFuture<String>> confirmationMessages = new ConcurrentHashMap<>();
   private final MessageConsumer<OperationEvent> subscription;
   private static final int OUTPUT_LINES = 30;
+  private final java.util.function.Consumer<io.gimops.bot.audit.AuditRecord> audit;
+  /** Event ids handled lately (the last 10,000), so that Slack's retries of them do nothing. */
+  private final Map<String, Boolean> seenEvents = java.util.Collections.synchronizedMap(
+      new java.util.LinkedHashMap<>(1024, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+          return size() > 10_000;
+        }
+      });
   private final Map<String, java.util.Deque<String>> output = new ConcurrentHashMap<>();
 
   /**
@@ -67,20 +76,24 @@ public final class SlackFrontEnd implements AutoCloseable {
    */
   public SlackFrontEnd(App app, Orchestrator orchestrator, SlackPoster poster, Optional<String> notifications,
       Clock clock) {
-    this(app, orchestrator, poster, notifications, clock, user -> java.util.Set.of());
+    this(app, orchestrator, poster, notifications, clock, user -> java.util.Set.of(), record -> { });
   }
 
   /**
    * @param groupsOf the Slack user groups a user belongs to (roles may be granted to groups)
+   * @param audit where what the front end alone decides goes (a Slack retry recognised)
    */
   public SlackFrontEnd(App app, Orchestrator orchestrator, SlackPoster poster, Optional<String> notifications,
-      Clock clock, java.util.function.Function<String, java.util.Set<String>> groupsOf) {
+      Clock clock, java.util.function.Function<String, java.util.Set<String>> groupsOf,
+      java.util.function.Consumer<io.gimops.bot.audit.AuditRecord> audit) {
+    this.audit = audit;
     this.groupsOf = groupsOf;
     this.orchestrator = orchestrator;
     this.poster = poster;
     this.notifications = notifications;
     this.clock = clock;
     app.command("/gim", this::command);
+    app.event(com.slack.api.model.event.AppMentionEvent.class, this::mention);
     app.blockAction(SlackBlocks.CONFIRM, this::confirm);
     app.blockAction(SlackBlocks.CANCEL, this::cancel);
     app.blockAction(SlackBlocks.CONFIRM_TYPED, this::openUninstallModal);
@@ -93,80 +106,156 @@ public final class SlackFrontEnd implements AutoCloseable {
 
   // ---- /gim
 
+  /** One answer to a command: its text, and whether only the requester sees it. */
+  private record Answer(String text, boolean ephemeral) {
+    static Answer toRequester(String text) {
+      return new Answer(text, true);
+    }
+
+    static Answer toChannel(String text) {
+      return new Answer(text, false);
+    }
+  }
+
   private Response command(SlashCommandRequest req, SlashCommandContext ctx) {
     var p = req.getPayload();
-    Actor actor = actor(p.getUserId(), p.getUserName());
-    String channel = p.getChannelId();
+    Optional<String> retry = Optional.ofNullable(
+        req.getHeaders().getFirstValue(io.gimops.adapters.slack.SlackHttpServer.RETRY_HEADER));
+    retry.ifPresent(n -> audit.accept(retryRecord(p.getUserId(), p.getChannelId(), "/gim " + p.getText(),
+        "slack-" + p.getTriggerId(), n, "")));
+    // The trigger id is unique per invocation: a retried delivery maps to the same operation.
+    Answer now = handle(actor(p.getUserId(), p.getUserName()), p.getChannelId(), p.getText(), "slack-" + p.getTriggerId(),
+        later -> respond(ctx, later.text(), later.ephemeral()));
+    return now.ephemeral() ? ephemeral(ctx, now.text()) : inChannel(ctx, now.text());
+  }
+
+  /**
+   * The Events API: {@code @gimops upgrade gim} in a channel is {@code /gim upgrade gim}, answered in
+   * the mention's thread (errors meant for the requester only, as ephemeral messages). Slack
+   * retries an event it thinks was not acknowledged, with {@code X-Slack-Retry-Num}: a retry of an
+   * event already handled is recognised by its event id, audited, and does nothing again.
+   */
+  private Response mention(com.slack.api.app_backend.events.payload.EventsApiPayload<
+      com.slack.api.model.event.AppMentionEvent> payload, com.slack.api.bolt.context.builtin.EventContext ctx) {
+    var e = payload.getEvent();
+    String eventId = payload.getEventId() == null ? e.getChannel() + "/" + e.getTs() : payload.getEventId();
+    String text = e.getText() == null ? "" : e.getText().replaceFirst("^\\s*<@[A-Z0-9]+(\\|[^>]*)?>\\s*", "")
+        .replaceFirst("^/gim\\b\\s*", "");
+    if (ctx.getRetryNum() != null) {
+      boolean seen = seenEvents.containsKey(eventId);
+      audit.accept(retryRecord(e.getUser(), e.getChannel(), "@mention " + text, "slack-event-" + eventId,
+          ctx.getRetryNum().toString(), ctx.getRetryReason() == null ? "" : ctx.getRetryReason()));
+      if (seen) {
+        return ctx.ack();
+      }
+    }
+    if (seenEvents.putIfAbsent(eventId, Boolean.TRUE) != null) {
+      return ctx.ack();
+    }
+    String channel = e.getChannel();
+    String thread = e.getThreadTs() != null ? e.getThreadTs() : e.getTs();
+    String user = e.getUser();
+    java.util.function.Consumer<Answer> reply = a -> later.execute(() -> {
+      if (a.ephemeral()) {
+        try {
+          var r = ctx.client().chatPostEphemeral(m -> m.channel(channel).user(user).threadTs(thread).text(a.text()));
+          if (!r.isOk()) {
+            LOG.log(System.Logger.Level.WARNING, "cannot answer a mention privately: " + r.getError());
+          }
+        } catch (Exception ex) {
+          LOG.log(System.Logger.Level.WARNING, "cannot answer a mention privately: " + ex.getMessage());
+        }
+      } else {
+        poster.post(channel, Optional.of(thread), a.text(), Optional.empty());
+      }
+    });
+    reply.accept(handle(actor(user, null), channel, text, "slack-event-" + eventId, reply));
+    return ctx.ack();
+  }
+
+  private io.gimops.bot.audit.AuditRecord retryRecord(String user, String channel, String request, String key,
+      String retryNum, String reason) {
+    return new io.gimops.bot.audit.AuditRecord(clock.instant(), "retry", Optional.empty(),
+        orchestrator.access().homeEnvironmentOf(channel).orElse(""), channel, user == null ? "" : user, request,
+        "recognised", Optional.empty(), java.util.List.of("R12"), java.util.List.of("Slack's retry " + retryNum
+            + (reason.isBlank() ? "" : " (" + reason + ")") + " of " + key
+            + ": the first delivery's result stands; nothing runs twice"));
+  }
+
+  /**
+   * One command, from a slash command or a mention: the answer to give at once, and {@code later}
+   * for what comes when the orchestrator has decided.
+   */
+  private Answer handle(Actor actor, String channel, String rawText, String key, java.util.function.Consumer<Answer> later) {
     Command command;
     try {
-      command = CommandParser.parse(p.getText() == null ? "" : p.getText());
+      command = CommandParser.parse(rawText == null ? "" : rawText);
     } catch (CommandParseException e) {
-      return ephemeral(ctx, e.userMessage());
+      return Answer.toRequester(e.userMessage());
     }
     if (command instanceof Command.Help h) {
-      return ephemeral(ctx, "```" + h.topic().map(CommandReference::help).orElseGet(CommandReference::overview) + "```");
+      return Answer.toRequester("```" + h.topic().map(CommandReference::help).orElseGet(CommandReference::overview) + "```");
     }
     Optional<String> env = command.env().or(() -> orchestrator.access().homeEnvironmentOf(channel));
     if (env.isEmpty()) {
-      return ephemeral(ctx, "This channel is not mapped to an environment: add `--env <name>` or run /gim from an"
+      return Answer.toRequester("This channel is not mapped to an environment: add `--env <name>` or run /gim from an"
           + " environment's channel (rule 12).");
     }
     Optional<EnvironmentRuntime> runtime = orchestrator.environment(env.get());
     if (runtime.isEmpty()) {
-      return ephemeral(ctx, "There is no environment " + env.get() + ".");
+      return Answer.toRequester("There is no environment " + env.get() + ".");
     }
     if (command instanceof Command.Status s) {
-      return inChannel(ctx, "```" + TextViews.status(runtime.get().environment(), runtime.get().snapshot(),
+      return Answer.toChannel("```" + TextViews.status(runtime.get().environment(), runtime.get().snapshot(),
           orchestrator.catalog(), orchestrator.policy(), clock.instant(), s.service().stream().toList()) + "```");
     }
     if (command instanceof Command.Releases r) {
-      return ephemeral(ctx, "```" + TextViews.releases(r.service(), orchestrator.catalog(), runtime.get().snapshot()) + "```");
+      return Answer.toRequester("```" + TextViews.releases(r.service(), orchestrator.catalog(), runtime.get().snapshot()) + "```");
     }
     if (command instanceof Command.History h) {
-      return ephemeral(ctx, "```" + TextViews.history(h.service(), runtime.get().snapshot()) + "```");
+      return Answer.toRequester("```" + TextViews.history(h.service(), runtime.get().snapshot()) + "```");
     }
     if (command instanceof Command.Ops) {
-      return ephemeral(ctx, "```" + TextViews.operations(orchestrator.operations().stream()
+      return Answer.toRequester("```" + TextViews.operations(orchestrator.operations().stream()
           .filter(o -> o.environment().equals(env.get())).toList()) + "```");
     }
     if (command instanceof Command.Cancel c) {
-      respondWhenDone(ctx, orchestrator.cancel(c.opId(), actor), true);
-      return ephemeral(ctx, "Cancelling " + c.opId() + "…");
+      respondWhenDone(later, orchestrator.cancel(c.opId(), actor));
+      return Answer.toRequester("Cancelling " + c.opId() + "…");
     }
     LifecycleRequest lifecycle = Requests.lifecycle(command).orElseThrow();
-    // The trigger id is unique per invocation: a retried delivery maps to the same operation.
-    Request request = Request.of("slack-" + p.getTriggerId(), actor, channel, env.get(), lifecycle)
-        .withOverride(command.overrideReason());
+    Request request = Request.of(key, actor, channel, env.get(), lifecycle).withOverride(command.overrideReason());
     if (command instanceof Command.Plan) {
-      orchestrator.preview(request).onComplete(r -> later.execute(() -> respond(ctx, r.succeeded()
-          ? "```" + TextViews.decision(r.result(), true) + "```" : "Cannot plan: " + r.cause().getMessage(), true)));
-      return ephemeral(ctx, "Planning `" + lifecycle.summary() + "`…");
+      orchestrator.preview(request).onComplete(r -> this.later.execute(() -> later.accept(Answer.toRequester(r.succeeded()
+          ? "```" + TextViews.decision(r.result(), true) + "```" : "Cannot plan: " + r.cause().getMessage()))));
+      return Answer.toRequester("Planning `" + lifecycle.summary() + "`…");
     }
-    respondWhenDone(ctx, orchestrator.submit(request), true);
-    return ephemeral(ctx, "Deciding on `" + lifecycle.summary() + "` in " + env.get() + "…");
+    respondWhenDone(later, orchestrator.submit(request));
+    return Answer.toRequester("Deciding on `" + lifecycle.summary() + "` in " + env.get() + "…");
   }
 
   /** What the orchestrator answered: a refusal to the requester only; a confirmation to the channel. */
-  private void respondWhenDone(SlashCommandContext ctx, Future<Submission> f, boolean ephemeralRefusal) {
+  private void respondWhenDone(java.util.function.Consumer<Answer> answer, Future<Submission> f) {
     f.onComplete(r -> later.execute(() -> {
       if (r.failed()) {
-        respond(ctx, "Something went wrong: " + r.cause().getMessage(), true);
+        answer.accept(Answer.toRequester("Something went wrong: " + r.cause().getMessage()));
         return;
       }
       Submission s = r.result();
       if (s instanceof Submission.Refused refused) {
-        respond(ctx, refused.message(), ephemeralRefusal);
+        answer.accept(Answer.toRequester(refused.message()));
         return;
       }
       Submission.Accepted a = (Submission.Accepted) s;
       Operation op = a.operation();
       if (a.repeated()) {
-        respond(ctx, op.id() + " already exists for this request (" + op.state().id() + "); nothing new happened.", true);
+        answer.accept(Answer.toRequester(op.id() + " already exists for this request (" + op.state().id()
+            + "); nothing new happened."));
       } else if (op.state() == OperationState.AWAITING_CONFIRMATION) {
         confirmationMessages.put(op.id(), poster.post(op.channel(), Optional.empty(),
             op.id() + ": " + op.summary() + " waits for confirmation", Optional.of(SlackBlocks.confirmation(op))));
       } else {
-        respond(ctx, op.id() + ": " + op.state().id() + " " + op.outcome().orElse(""), true);
+        answer.accept(Answer.toRequester(op.id() + ": " + op.state().id() + " " + op.outcome().orElse("")));
       }
     }));
   }
@@ -341,6 +430,14 @@ public final class SlackFrontEnd implements AutoCloseable {
   // ---- progress
 
   private void onEvent(OperationEvent e) {
+    if (e instanceof OperationEvent.Notice n) {
+      Optional<String> channel = n.environment().isEmpty() ? notifications
+          : orchestrator.access().of(n.environment())
+              .flatMap(a -> a.channels().stream().filter(this::isSlackChannel).sorted().findFirst())
+              .or(() -> notifications);
+      channel.ifPresent(c -> poster.post(c, Optional.empty(), ":warning: " + n.message(), Optional.empty()));
+      return;
+    }
     if (e.operation().isEmpty()) {
       return;
     }

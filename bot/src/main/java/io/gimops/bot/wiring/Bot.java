@@ -20,7 +20,13 @@ import io.gimops.bot.orchestrator.ThirdPartyProbe;
 import io.gimops.policies.domain.Environment;
 import io.gimops.policies.domain.ServiceKind;
 import io.gimops.policies.domain.ServiceSpec;
+import io.gimops.policies.domain.ThirdParty;
 import io.gimops.policies.domain.ThirdPartyState;
+import io.gimops.adapters.kafka.KafkaEventStream;
+import io.gimops.adapters.kafka.KafkaInspector;
+import io.gimops.bot.signals.EventStream;
+import io.gimops.bot.signals.KafkaBacklog;
+import io.gimops.bot.signals.ThirdPartyChecks;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.io.IOException;
@@ -55,6 +61,7 @@ public final class Bot implements AutoCloseable {
   private final Leadership leadership;
   private final Duration startup;
   private AuditSink audit;
+  private Optional<EventStream> events = Optional.empty();
   private Optional<SlackWiring> slack = Optional.empty();
   private final StringBuilder phases = new StringBuilder();
 
@@ -70,6 +77,30 @@ public final class Bot implements AutoCloseable {
         .setInternalBlockingPoolSize(2));
     try {
       this.audit = audit(config, auditOut);
+      java.util.concurrent.atomic.AtomicReference<Orchestrator> late = new java.util.concurrent.atomic.AtomicReference<>();
+      if (config.kafka().isPresent() && config.kafka().get().eventsTopic().isPresent()) {
+        BotConfig.Kafka k = config.kafka().get();
+        int capacity = k.bufferCapacity().orElse(10_000);
+        EventStream events = new EventStream(this.audit, new KafkaEventStream(k.connection(), k.eventsTopic().get(),
+            capacity, new KafkaEventStream.Overflow() {
+              @Override
+              public void full(long lostSoFar, int cap) {
+                Optional.ofNullable(late.get()).ifPresent(o -> o.notice("", "The Kafka audit stream's buffer is full ("
+                    + cap + " records waiting for " + k.eventsTopic().get() + "): records are being lost from the stream"
+                    + " until Kafka takes them again. The local audit trail still has every record."));
+              }
+
+              @Override
+              public void recovered(long lostWhileFull) {
+                Optional.ofNullable(late.get()).ifPresent(o -> o.notice("", "The Kafka audit stream is flowing again; "
+                    + lostWhileFull + " records were lost from the stream while its buffer was full (they are in the"
+                    + " local audit trail)."));
+              }
+            }));
+        resources.add(events);
+        this.events = Optional.of(events);
+        this.audit = events;
+      }
       KubernetesClient home = client(config, Optional.empty());
       resources.add(home);
       Orchestrator.Builder b = Orchestrator.builder(vertx)
@@ -87,6 +118,25 @@ public final class Bot implements AutoCloseable {
         KubernetesClient client = client(config, Optional.of(env.kubeContext()).filter(c -> !c.isBlank()));
         resources.add(client);
         Optional<MetricsSource> metrics = metrics(config, client, env, clock);
+        BotConfig.Env envConfig = config.environments().stream().filter(e -> e.name().equals(env.name())).findFirst()
+            .orElseThrow();
+        Map<ThirdParty, java.util.function.Supplier<ThirdPartyState>> checks = new java.util.EnumMap<>(ThirdParty.class);
+        if (envConfig.kafka().isPresent()) {
+          BotConfig.EnvKafka ek = envConfig.kafka().get();
+          KafkaInspector inspector = new KafkaInspector(ek.connection(), clock);
+          resources.add(inspector);
+          checks.put(ThirdParty.KAFKA, inspector::reachability);
+          if (ek.gimConsumerGroup().isPresent()) {
+            KafkaBacklog backlog = new KafkaBacklog(metrics, inspector, ek.gimConsumerGroup().get(), clock,
+                config.metricsInterval().map(BotConfig::duration).orElse(Duration.ofSeconds(15)),
+                config.policySettings().backlog().window());
+            resources.add(backlog);
+            metrics = Optional.of(backlog);
+          }
+        }
+        if (envConfig.postgres().isPresent()) {
+          checks.put(ThirdParty.POSTGRESQL, envConfig.postgres().get().check(variables)::check);
+        }
         ClusterObserver.Builder ob = ClusterObserver.builder(client, env).clock(clock);
         metrics.ifPresent(ob::metrics);
         ClusterObserver observer = ob.start();
@@ -94,8 +144,15 @@ public final class Bot implements AutoCloseable {
         observers.add(observer);
         HelmExecutor helm = new HelmExecutor(helmConfig(config, env, work));
         resources.add(helm);
-        List<ThirdPartyState> asserted = config.assertedThirdParty();
-        ThirdPartyProbe thirdParty = asserted.isEmpty() ? ThirdPartyProbe.NONE : () -> asserted;
+        ThirdPartyProbe thirdParty;
+        if (!checks.isEmpty()) {
+          ThirdPartyChecks probe = new ThirdPartyChecks(env.name(), checks, config.thirdPartyEvery());
+          resources.add(probe);
+          thirdParty = probe;
+        } else {
+          List<ThirdPartyState> asserted = config.assertedThirdParty();
+          thirdParty = asserted.isEmpty() ? ThirdPartyProbe.NONE : () -> asserted;
+        }
         b.environment(new EnvironmentRuntime(env, observer, helm, new ClusterActions(client, env),
             new HelmReleases(client), thirdParty));
       }
@@ -109,6 +166,8 @@ public final class Bot implements AutoCloseable {
       phases.append(", observers synced ").append(ms(t0)).append(" ms");
       this.orchestrator = b.build();
       resources.add(0, orchestrator);
+      late.set(orchestrator);
+      events.ifPresent(e -> e.follow(orchestrator));
       this.leadership = Leadership.start(home, config.botNamespace(), "gimops-leader", config.replicaName(),
           Leadership.Timing.DEFAULTS, new Leadership.Listener() {
             @Override
@@ -131,7 +190,8 @@ public final class Bot implements AutoCloseable {
       resources.add(1, leadership);
       Optional<BotConfig.SlackSettings> slack = config.slackSettings(variables);
       if (slack.isPresent()) {
-        this.slack = Optional.of(SlackWiring.start(vertx, orchestrator, slack.get(), config.alerts(), audit, clock));
+        this.slack = Optional.of(SlackWiring.start(vertx, orchestrator, slack.get(), config.alerts(), config.kafka(),
+            audit, clock, events));
         resources.add(0, this.slack.get());
       } else {
         this.slack = Optional.empty();
@@ -162,6 +222,11 @@ public final class Bot implements AutoCloseable {
   public static Bot start(BotConfig config, Path work, Clock clock, Optional<OutputStream> auditOut,
       Map<String, String> env) {
     return new Bot(config, work, clock, auditOut, env);
+  }
+
+  /** The audit and event stream to Kafka, when configured. */
+  public Optional<EventStream> events() {
+    return events;
   }
 
   /** The Slack front end, when a bot token is configured. */

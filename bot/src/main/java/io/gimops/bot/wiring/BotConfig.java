@@ -58,7 +58,64 @@ public record BotConfig(
     Optional<String> prometheusUrl,
     Map<String, String> thirdParty,
     Optional<Slack> slack,
-    Optional<Alerts> alerts) {
+    Optional<Alerts> alerts,
+    Optional<Kafka> kafka,
+    Optional<String> thirdPartyInterval) {
+
+  /**
+   * The bot's own Kafka: where audit records and lifecycle events go, and optionally where alerts
+   * come from.
+   *
+   * @param properties further client properties (security.protocol, sasl.*, ssl.*)
+   * @param timeout one request's time limit (default 5s)
+   * @param eventsTopic every audit record and lifecycle event, as JSON keyed by operation id
+   * @param bufferCapacity records kept while Kafka is away (default 10000); beyond, loud loss
+   * @param alertsTopic Alertmanager notifications (webhook JSON) to take like the webhook's
+   * @param alertsGroup the consumer group reading {@code alertsTopic} (default gimops-alerts)
+   */
+  public record Kafka(String bootstrapServers, Optional<Map<String, String>> properties, Optional<String> timeout,
+      Optional<String> eventsTopic, Optional<Integer> bufferCapacity, Optional<String> alertsTopic,
+      Optional<String> alertsGroup) {
+
+    public io.gimops.adapters.kafka.KafkaConnection connection() {
+      return new io.gimops.adapters.kafka.KafkaConnection(bootstrapServers, properties.orElse(Map.of()),
+          timeout.map(BotConfig::duration).orElse(Duration.ofSeconds(5)));
+    }
+  }
+
+  /**
+   * An environment's Kafka, as GIM uses it: rule 6's reachability and version, and GIM's consumer
+   * group, whose lag and timestamp behind are measured here when Prometheus has no backlog to say.
+   */
+  public record EnvKafka(String bootstrapServers, Optional<Map<String, String>> properties, Optional<String> timeout,
+      Optional<String> gimConsumerGroup) {
+
+    public io.gimops.adapters.kafka.KafkaConnection connection() {
+      return new io.gimops.adapters.kafka.KafkaConnection(bootstrapServers, properties.orElse(Map.of()),
+          timeout.map(BotConfig::duration).orElse(Duration.ofSeconds(5)));
+    }
+  }
+
+  /**
+   * An environment's PostgreSQL (GIM's Info Mart database), for rule 6's read-only reachability check.
+   *
+   * @param passwordFrom the name of an environment variable holding the password (never the password itself)
+   */
+  public record EnvPostgres(String url, String user, Optional<String> passwordFrom, Optional<String> timeout) {
+
+    public io.gimops.adapters.postgres.PostgresReachability check(Map<String, String> variables) {
+      Optional<String> password = passwordFrom.map(name -> Optional.ofNullable(variables.get(name))
+          .orElseThrow(() -> new IllegalArgumentException("postgres.passwordFrom names " + name
+              + ", which is not set in the environment")));
+      return new io.gimops.adapters.postgres.PostgresReachability(url, user, password,
+          timeout.map(BotConfig::duration).orElse(Duration.ofSeconds(5)));
+    }
+  }
+
+  /** How often Kafka and PostgreSQL are checked for rule 6 (default 30s). */
+  public Duration thirdPartyEvery() {
+    return thirdPartyInterval.map(BotConfig::duration).orElse(Duration.ofSeconds(30));
+  }
 
   /**
    * The Slack app.
@@ -119,7 +176,8 @@ public record BotConfig(
 
   /** One environment: a kube context with GIM, GSP and GCA. */
   public record Env(String name, Optional<String> context, Optional<Boolean> production,
-      Optional<String> sharedNamespace, Optional<List<String>> channels) {}
+      Optional<String> sharedNamespace, Optional<List<String>> channels, Optional<EnvKafka> kafka,
+      Optional<EnvPostgres> postgres) {}
 
   /** A release in the catalog: {@code service}, {@code version}, whether it changes the schema. */
   public record CatalogEntry(String service, String version, Optional<Boolean> schemaChange) {}

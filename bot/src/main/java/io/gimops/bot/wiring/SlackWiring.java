@@ -7,6 +7,7 @@ import com.slack.api.bolt.AppConfig;
 import com.slack.api.bolt.socket_mode.SocketModeApp;
 import com.slack.api.socket_mode.SocketModeClient;
 import io.gimops.adapters.alerts.AlertWebhook;
+import io.gimops.adapters.kafka.KafkaAlertSource;
 import io.gimops.adapters.slack.SlackHttpServer;
 import io.gimops.bot.alerts.AlertIntake;
 import io.gimops.adapters.slack.SlackPoster;
@@ -40,9 +41,12 @@ public final class SlackWiring implements AutoCloseable {
   private final SlackUserGroups groups;
 
   private final Optional<AlertIntake> intake;
+  private final Optional<KafkaAlertSource> fromKafka;
 
   private SlackWiring(App app, SlackPoster poster, SlackFrontEnd frontEnd, Optional<SlackHttpServer> http,
-      Optional<SocketModeApp> socketMode, SlackUserGroups groups, Optional<AlertIntake> intake) {
+      Optional<SocketModeApp> socketMode, SlackUserGroups groups, Optional<AlertIntake> intake,
+      Optional<KafkaAlertSource> fromKafka) {
+    this.fromKafka = fromKafka;
     this.groups = groups;
     this.intake = intake;
     this.app = app;
@@ -53,7 +57,8 @@ public final class SlackWiring implements AutoCloseable {
   }
 
   static SlackWiring start(Vertx vertx, Orchestrator orchestrator, BotConfig.SlackSettings s,
-      Optional<BotConfig.Alerts> alerts, AuditSink audit, Clock clock) {
+      Optional<BotConfig.Alerts> alerts, Optional<BotConfig.Kafka> kafka, AuditSink audit, Clock clock,
+      Optional<io.gimops.bot.signals.EventStream> events) {
     SlackConfig slackConfig = new SlackConfig();
     slackConfig.setMethodsEndpointUrlPrefix(s.apiUrl());
     Slack slack = Slack.getInstance(slackConfig);
@@ -63,10 +68,11 @@ public final class SlackWiring implements AutoCloseable {
     SlackPoster poster = new SlackPoster(slack.methods(s.botToken()), clock, SlackPoster.Limits.SLACK);
     SlackUserGroups groups = new SlackUserGroups(slack.methods(s.botToken()), java.time.Duration.ofMinutes(5));
     SlackFrontEnd frontEnd = new SlackFrontEnd(app, orchestrator, poster, s.notificationsChannel(), clock,
-        groups::groupsOf);
+        groups::groupsOf, audit::record);
     Optional<SlackHttpServer> http = Optional.empty();
     Optional<SocketModeApp> socket = Optional.empty();
     Optional<AlertIntake> intake = Optional.empty();
+    Optional<KafkaAlertSource> fromKafka = Optional.empty();
     try {
       if (!s.signingSecret().isEmpty() || alerts.isPresent()) {
         java.util.function.Consumer<io.vertx.ext.web.Router> more = r -> { };
@@ -75,10 +81,26 @@ public final class SlackWiring implements AutoCloseable {
           intake = Optional.of(new AlertIntake(orchestrator, poster, audit, clock,
               a.recentChange().map(BotConfig::duration).orElse(java.time.Duration.ofHours(2))));
           AlertIntake in = intake.get();
+          int maxBody = a.maxBodyBytes().orElse(1024 * 1024);
+          java.util.function.Consumer<AlertWebhook.Rejection> refused = rej -> audit.record(new AuditRecord(
+              clock.instant(), "rejected", Optional.empty(), "", "", rej.remoteAddress(), "POST " + AlertWebhook.PATH,
+              Integer.toString(rej.status()), Optional.empty(), List.of(), List.of(rej.reason())));
           more = r -> AlertWebhook.route(r, new AlertWebhook.Credentials(a.bearerToken(), a.basicUser(), a.basicPassword()),
-              a.maxBodyBytes().orElse(1024 * 1024), in, rej -> audit.record(new AuditRecord(clock.instant(), "rejected",
-                  Optional.empty(), "", "", rej.remoteAddress(), "POST " + AlertWebhook.PATH, Integer.toString(rej.status()),
-                  Optional.empty(), List.of(), List.of(rej.reason()))));
+              maxBody, in, refused);
+          if (kafka.isPresent() && kafka.get().alertsTopic().isPresent()) {
+            BotConfig.Kafka k = kafka.get();
+            fromKafka = Optional.of(new KafkaAlertSource(k.connection(), k.alertsTopic().get(),
+                k.alertsGroup().orElse("gimops-alerts"), maxBody, in, refused));
+          }
+        }
+        if (events.isPresent()) {
+          java.util.function.Consumer<io.vertx.ext.web.Router> withAlerts = more;
+          io.gimops.bot.signals.EventStream ev = events.get();
+          more = r -> {
+            withAlerts.accept(r);
+            r.get("/metrics").handler(ctx -> ctx.response().putHeader("content-type", "text/plain; version=0.0.4")
+                .end(io.gimops.bot.signals.StreamMetrics.text(ev.stats())));
+          };
         }
         boolean slackHttp = !s.signingSecret().isEmpty();
         http = Optional.of(SlackHttpServer.start(vertx, slackHttp ? app : null,
@@ -93,13 +115,14 @@ public final class SlackWiring implements AutoCloseable {
         socket = Optional.of(sm);
       }
     } catch (Exception e) {
+      fromKafka.ifPresent(KafkaAlertSource::close);
       http.ifPresent(SlackHttpServer::close);
       frontEnd.close();
       poster.close();
       groups.close();
       throw new IllegalStateException("cannot start the Slack front end: " + e.getMessage(), e);
     }
-    return new SlackWiring(app, poster, frontEnd, http, socket, groups, intake);
+    return new SlackWiring(app, poster, frontEnd, http, socket, groups, intake, fromKafka);
   }
 
   /** The HTTP endpoint's port, when serving over HTTP. */
@@ -124,6 +147,7 @@ public final class SlackWiring implements AutoCloseable {
         LOG.log(System.Logger.Level.WARNING, "closing Socket Mode: " + e.getMessage());
       }
     });
+    fromKafka.ifPresent(KafkaAlertSource::close);
     http.ifPresent(SlackHttpServer::close);
     intake.ifPresent(AlertIntake::close);
     frontEnd.close();

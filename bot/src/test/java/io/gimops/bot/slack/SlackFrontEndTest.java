@@ -204,4 +204,55 @@ class SlackFrontEndTest {
     assertThat(end.confirmations().typedServiceName()).contains("gca");
     assertThat(sandbox.history("gca", "gca").installed()).isFalse();
   }
+
+  @Test
+  @Order(20)
+  void aMentionIsTheSameCommandAnsweredInItsThreadAndSlacksRetriesOfItRunNothingTwice() {
+    String thread = "1700000001.000100";
+    String body = signed.appMention(OPERATOR, CHANNEL, "<@U0BOT> status gim", "Ev0MENTION1", thread);
+    assertThat(signed.sendJson(body, Map.of()).statusCode()).isEqualTo(200);
+    await().atMost(AWAIT).until(() -> inThread(thread).size() == 1);
+    assertThat(inThread(thread).get(0).param("text")).contains("gim", "deployed");
+
+    // Slack did not see the ack in time and retries the same event: recognised, audited, not run again.
+    HttpResponse<String> retry = signed.sendJson(body, Map.of("X-Slack-Retry-Num", "1",
+        "X-Slack-Retry-Reason", "http_timeout"));
+    assertThat(retry.statusCode()).isEqualTo(200);
+    await().atMost(AWAIT).until(() -> sandbox.auditLines().stream()
+        .anyMatch(l -> l.contains("\"kind\":\"retry\"") && l.contains("Ev0MENTION1") && l.contains("http_timeout")));
+    await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5)).until(() -> inThread(thread).size() == 1);
+
+    // A lifecycle command by mention is decided once (allowed or refused, it is audited); a retry
+    // of that event decides nothing again.
+    long before = decisions();
+    String up = signed.appMention(OPERATOR, CHANNEL, "<@U0BOT> rollback gsp", "Ev0MENTION2", "1700000002.000100");
+    assertThat(signed.sendJson(up, Map.of()).statusCode()).isEqualTo(200);
+    await().atMost(AWAIT).until(() -> decisions() == before + 1);
+    assertThat(signed.sendJson(up, Map.of("X-Slack-Retry-Num", "2")).statusCode()).isEqualTo(200);
+    await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5)).until(() -> decisions() == before + 1);
+
+    // A typo by mention: the usage, to the requester only.
+    String typo = signed.appMention(OPERATOR, CHANNEL, "<@U0BOT> upgrdae gim", "Ev0MENTION3", "1700000003.000100");
+    assertThat(signed.sendJson(typo, Map.of()).statusCode()).isEqualTo(200);
+    await().atMost(AWAIT).until(() -> slack.calls("chat.postEphemeral").stream()
+        .anyMatch(c -> OPERATOR.equals(c.param("user")) && c.param("text").contains("upgrade")));
+  }
+
+  @Test
+  @Order(21)
+  void aRetriedSlashCommandIsAuditedAsARetry() {
+    String body = signed.slashCommand(OPERATOR, CHANNEL, "status");
+    HttpResponse<String> r = signed.send(body, Long.toString(System.currentTimeMillis() / 1000),
+        signed.sign(Long.toString(System.currentTimeMillis() / 1000), body), Map.of("X-Slack-Retry-Num", "1"));
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(sandbox.auditLines()).anyMatch(l -> l.contains("\"kind\":\"retry\"") && l.contains("/gim status"));
+  }
+
+  private static long decisions() {
+    return sandbox.auditLines().stream().filter(l -> l.contains("\"kind\":\"decision\"")).count();
+  }
+
+  private static List<FakeSlack.Call> inThread(String ts) {
+    return slack.calls("chat.postMessage").stream().filter(c -> ts.equals(c.param("thread_ts"))).toList();
+  }
 }

@@ -106,16 +106,18 @@ public final class SandboxBots implements AutoCloseable {
       yaml = yaml.replace("      console-admin2: admin\n", "      console-admin2: admin\n    groups:\n      "
           + operatorGroup + ": operator\n");
     }
-    Bot b = Bot.start(BotConfig.parse(yaml + moreYaml), work.resolve(replica),
-        Clock.systemUTC(), Optional.empty(), java.util.Map.of());
-    bots.add(b);
-    return b;
+    return botFromYaml(replica, yaml + moreYaml);
   }
 
   /** Starts a bot replica in this JVM with more configuration (a {@code slack:} section, say). */
   public Bot bot(String replica, SandboxWorld.Pace pace, String moreYaml) {
-    Bot b = Bot.start(BotConfig.parse(config(replica, pace) + moreYaml), work.resolve(replica), Clock.systemUTC(),
-        Optional.empty(), java.util.Map.of());
+    return botFromYaml(replica, config(replica, pace) + moreYaml);
+  }
+
+  /** Starts a bot replica in this JVM from a whole configuration (usually {@link #config} edited). */
+  public Bot botFromYaml(String replica, String yaml) {
+    Bot b = Bot.start(BotConfig.parse(yaml), work.resolve(replica), Clock.systemUTC(), Optional.empty(),
+        java.util.Map.of());
     bots.add(b);
     return b;
   }

@@ -82,6 +82,28 @@ public final class SignedSlack {
     return form(Map.of("payload", payload.encode()));
   }
 
+  /** The JSON body of an Events API {@code app_mention} event ("<@U0BOT> status", say). */
+  public String appMention(String userId, String channel, String text, String eventId, String ts) {
+    return new JsonObject()
+        .put("token", "legacy-unused")
+        .put("team_id", "T0GIMOPS")
+        .put("api_app_id", "A0GIMOPS")
+        .put("type", "event_callback")
+        .put("event_id", eventId)
+        .put("event_time", System.currentTimeMillis() / 1000)
+        .put("event", new JsonObject().put("type", "app_mention").put("user", userId).put("text", text)
+            .put("ts", ts).put("channel", channel).put("event_ts", ts))
+        .encode();
+  }
+
+  /** Posts a JSON body (the Events API's) signed now, with extra headers. */
+  public HttpResponse<String> sendJson(String body, Map<String, String> headers) {
+    String ts = Long.toString(System.currentTimeMillis() / 1000);
+    Map<String, String> h = new LinkedHashMap<>(headers);
+    h.put("Content-Type", "application/json");
+    return send(body, ts, signer.sign(ts, body.getBytes(StandardCharsets.UTF_8)), h);
+  }
+
   /** Posts a body signed now. */
   public HttpResponse<String> send(String body) {
     String ts = Long.toString(System.currentTimeMillis() / 1000);
@@ -99,7 +121,7 @@ public final class SignedSlack {
     if (signature != null) {
       b.header(SlackSignature.SIGNATURE_HEADER, signature);
     }
-    headers.forEach(b::header);
+    headers.forEach(b::setHeader);
     try {
       return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     } catch (Exception e) {

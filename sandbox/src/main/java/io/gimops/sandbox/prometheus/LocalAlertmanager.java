@@ -1,9 +1,9 @@
 package io.gimops.sandbox.prometheus;
 
+import io.gimops.sandbox.ProjectTools;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.HttpURLConnection;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,10 +27,7 @@ public final class LocalAlertmanager implements AutoCloseable {
   public static LocalAlertmanager start(Path work, String webhookUrl, String bearerToken) {
     try {
       Files.createDirectories(work);
-      int port;
-      try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-        port = s.getLocalPort();
-      }
+      int port = ProjectTools.freePort();
       Path config = work.resolve("alertmanager.yml");
       Files.writeString(config, String.join("\n",
           "route:",

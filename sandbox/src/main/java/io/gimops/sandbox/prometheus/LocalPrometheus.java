@@ -1,11 +1,10 @@
 package io.gimops.sandbox.prometheus;
 
+import io.gimops.sandbox.ProjectTools;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.HttpURLConnection;
-import java.net.ServerSocket;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -66,7 +65,7 @@ public final class LocalPrometheus implements AutoCloseable {
       });
       Path config = work.resolve("prometheus.yml");
       Files.writeString(config, y.toString());
-      LocalPrometheus p = new LocalPrometheus(work, freePort(), config);
+      LocalPrometheus p = new LocalPrometheus(work, ProjectTools.freePort(), config);
       p.launch();
       return p;
     } catch (IOException e) {
@@ -138,38 +137,7 @@ public final class LocalPrometheus implements AutoCloseable {
 
   /** The directory holding {@code prometheus} and {@code prometheus-alertmanager}, fetched if needed. */
   public static synchronized Path binaries() {
-    Path script = projectRoot().resolve("tools/fetch-prometheus.sh");
-    try {
-      Process p = new ProcessBuilder("bash", script.toString()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-      if (!p.waitFor(5, TimeUnit.MINUTES) || p.exitValue() != 0) {
-        throw new IllegalStateException("tools/fetch-prometheus.sh failed: it takes Prometheus from Debian's"
-            + " packages; are apt-get and the Debian mirrors available?");
-      }
-      return Path.of(out);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted", e);
-    }
-  }
-
-  private static Path projectRoot() {
-    Path p = Path.of("").toAbsolutePath();
-    while (p != null && !Files.exists(p.resolve("tools/fetch-prometheus.sh"))) {
-      p = p.getParent();
-    }
-    if (p == null) {
-      throw new IllegalStateException("cannot find tools/fetch-prometheus.sh above " + Path.of("").toAbsolutePath());
-    }
-    return p;
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
+    return ProjectTools.fetch("fetch-prometheus.sh", "Prometheus from Debian's packages (apt-get)");
   }
 
   @Override

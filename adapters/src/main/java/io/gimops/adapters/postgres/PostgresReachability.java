@@ -1,0 +1,92 @@
+package io.gimops.adapters.postgres;
+
+import io.gimops.policies.domain.Reachability;
+import io.gimops.policies.domain.ThirdParty;
+import io.gimops.policies.domain.ThirdPartyState;
+import io.gimops.policies.domain.Version;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Rule 6 for GIM's database: can the bot reach PostgreSQL over the configured connection, and at
+ * which version. One read-only transaction with one query ({@code SHOW server_version}) that
+ * changes nothing; the connection is opened and closed each time, so a restarted server is seen
+ * at once. Blocks for at most about the timeout: call it from a worker. Never throws.
+ *
+ * @param url a JDBC URL, {@code jdbc:postgresql://host:port/database}
+ */
+public record PostgresReachability(String url, String user, Optional<String> password, Duration timeout) {
+
+  private static final Pattern VERSION = Pattern.compile("^(\\d+)(?:\\.(\\d+))?");
+
+  public PostgresReachability {
+    Objects.requireNonNull(url, "url");
+    if (!url.startsWith("jdbc:postgresql:")) {
+      throw new IllegalArgumentException("a PostgreSQL check needs a jdbc:postgresql://host:port/database URL, not " + url);
+    }
+    Objects.requireNonNull(user, "user");
+    Objects.requireNonNull(password, "password");
+    Objects.requireNonNull(timeout, "timeout");
+  }
+
+  public ThirdPartyState check() {
+    Properties p = new Properties();
+    p.setProperty("user", user);
+    password.ifPresent(pw -> p.setProperty("password", pw));
+    long seconds = Math.max(1, timeout.toSeconds());
+    p.setProperty("connectTimeout", Long.toString(seconds));
+    p.setProperty("loginTimeout", Long.toString(seconds));
+    p.setProperty("socketTimeout", Long.toString(seconds));
+    p.setProperty("readOnly", "true");
+    p.setProperty("ApplicationName", "gimops reachability check");
+    try (Connection c = new org.postgresql.Driver().connect(url, p)) {
+      if (c == null) {
+        return ThirdPartyState.unreachable(ThirdParty.POSTGRESQL, "the driver does not accept " + url);
+      }
+      c.setReadOnly(true);
+      try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SHOW server_version")) {
+        String reported = r.next() ? r.getString(1) : "";
+        Matcher m = VERSION.matcher(reported.trim());
+        String where = "as " + user + " at " + redacted(url);
+        if (!m.find()) {
+          return new ThirdPartyState(ThirdParty.POSTGRESQL, Reachability.REACHABLE, Optional.empty(),
+              where + "; it reports version '" + reported + "'");
+        }
+        String v = m.group(1) + (m.group(2) == null ? "" : "." + m.group(2));
+        return new ThirdPartyState(ThirdParty.POSTGRESQL, Reachability.REACHABLE, Optional.of(Version.parse(v)), where);
+      }
+    } catch (SQLException e) {
+      return ThirdPartyState.unreachable(ThirdParty.POSTGRESQL, redacted(url) + ": " + firstLine(e.getMessage())
+          + (e.getSQLState() == null ? "" : " (SQLSTATE " + e.getSQLState() + ")"));
+    } catch (RuntimeException e) {
+      return ThirdPartyState.unreachable(ThirdParty.POSTGRESQL, redacted(url) + ": " + firstLine(String.valueOf(e.getMessage())));
+    }
+  }
+
+  /** The URL without query parameters (they may carry a password). */
+  static String redacted(String url) {
+    int q = url.indexOf('?');
+    return q < 0 ? url : url.substring(0, q);
+  }
+
+  private static String firstLine(String s) {
+    if (s == null) {
+      return "no reason given";
+    }
+    int nl = s.indexOf('\n');
+    return nl < 0 ? s : s.substring(0, nl);
+  }
+
+  @Override
+  public String toString() {
+    return "PostgresReachability[" + redacted(url) + " as " + user + "]";
+  }
+}
