@@ -1,6 +1,7 @@
 package io.gimops.adapters.alerts;
 
 import io.vertx.core.Handler;
+import io.vertx.core.WorkerExecutor;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -32,19 +33,27 @@ public final class AlertWebhook {
   public static void route(Router router, Credentials credentials, int maxBodyBytes,
       Consumer<AlertmanagerNotification> intake, Consumer<Rejection> rejected) {
     router.post(PATH).handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes));
-    router.post(PATH).handler(handler(credentials, intake, rejected));
+    // One thread: a storm of notifications takes at most one core, the other stays free for
+    // acknowledging Slack's commands within their budget.
+    java.util.concurrent.atomic.AtomicReference<WorkerExecutor> parsing = new java.util.concurrent.atomic.AtomicReference<>();
+    router.post(PATH).handler(ctx -> {
+      WorkerExecutor w = parsing.updateAndGet(p -> p != null ? p : ctx.vertx().createSharedWorkerExecutor("alert-webhook", 1));
+      handler(w, credentials, intake, rejected).handle(ctx);
+    });
   }
 
-  static Handler<RoutingContext> handler(Credentials credentials, Consumer<AlertmanagerNotification> intake,
-      Consumer<Rejection> rejected) {
-    return ctx -> {
+  static Handler<RoutingContext> handler(WorkerExecutor parsing, Credentials credentials,
+      Consumer<AlertmanagerNotification> intake, Consumer<Rejection> rejected) {
+    // Parsing a notification (a storm brings hundreds of alerts each) and auditing a refusal are
+    // work for a worker, never for the event loop that acknowledges Slack's commands.
+    return ctx -> parsing.executeBlocking(() -> {
       String remote = String.valueOf(ctx.request().remoteAddress());
       if (!authorised(ctx.request().getHeader("Authorization"), credentials)) {
         rejected.accept(new Rejection(401, "no or wrong credentials", remote));
         ctx.response().setStatusCode(401).putHeader("WWW-Authenticate", "Bearer").putHeader("Content-Type",
             "application/json").end(new JsonObject().put("error", "Alertmanager must authenticate: set http_config"
                 + " authorization (bearer) or basic_auth as configured for gimops").encode());
-        return;
+        return null;
       }
       AlertmanagerNotification n;
       try {
@@ -53,12 +62,18 @@ public final class AlertWebhook {
         rejected.accept(new Rejection(400, e.getMessage(), remote));
         ctx.response().setStatusCode(400).putHeader("Content-Type", "application/json")
             .end(new JsonObject().put("error", e.getMessage()).encode());
-        return;
+        return null;
       }
       intake.accept(n);
       ctx.response().putHeader("Content-Type", "application/json")
           .end(new JsonObject().put("status", "accepted").put("alerts", n.alerts().size()).encode());
-    };
+      return null;
+    }, false).onFailure(e -> {
+      if (!ctx.response().ended()) {
+        ctx.response().setStatusCode(500).putHeader("Content-Type", "application/json")
+            .end(new JsonObject().put("error", "the notification could not be taken: " + e.getMessage()).encode());
+      }
+    });
   }
 
   static boolean authorised(String header, Credentials c) {

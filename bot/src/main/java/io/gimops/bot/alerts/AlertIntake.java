@@ -30,7 +30,7 @@ import java.util.function.Consumer;
  * message, it never posts a new one). A notification repeated by Alertmanager changes nothing
  * (deduplicated by fingerprint and status). When a firing alert concerns a service changed within
  * {@code recentChange}, the message offers to roll it back, naming the revision to return to.
- * Every alert is audited.
+ * Every alert is audited when it arrives and when its status changes.
  */
 public final class AlertIntake implements Consumer<AlertmanagerNotification>, AutoCloseable {
 
@@ -77,22 +77,21 @@ public final class AlertIntake implements Consumer<AlertmanagerNotification>, Au
   private void handle(AlertmanagerNotification n) {
     String env = environmentOf(n);
     Optional<String> channel = orchestrator.access().of(env).flatMap(a -> a.channels().stream().sorted().findFirst());
-    for (AlertmanagerNotification.Alert a : n.alerts()) {
-      audit.record(new AuditRecord(clock.instant(), "alert", Optional.empty(), env, channel.orElse(""), "alertmanager",
-          a.name() + " " + a.fingerprint(), a.status(), Optional.empty(), List.of("R9"),
-          List.of(a.labels().toString(), a.annotations().getOrDefault("summary", ""))));
-    }
-    if (channel.isEmpty()) {
-      return;
-    }
     String key = n.groupKey().isEmpty() ? env + "/" + n.commonLabels() : n.groupKey();
-    Group g = groups.computeIfAbsent(key, k -> new Group(env, channel.get()));
+    Group g = groups.computeIfAbsent(key, k -> new Group(env, channel.orElse("")));
+    // Alertmanager repeats a group's alerts in every notification of the group: each alert is
+    // audited when it first arrives and whenever its status changes, not at every repeat.
     boolean changed = false;
     for (AlertmanagerNotification.Alert a : n.alerts()) {
       AlertmanagerNotification.Alert before = g.alerts.put(a.fingerprint(), a);
-      changed |= before == null || !before.status().equals(a.status());
+      if (before == null || !before.status().equals(a.status())) {
+        changed = true;
+        audit.record(new AuditRecord(clock.instant(), "alert", Optional.empty(), env, channel.orElse(""), "alertmanager",
+            a.name() + " " + a.fingerprint(), a.status(), Optional.empty(), List.of("R9"),
+            List.of(a.labels().toString(), a.annotations().getOrDefault("summary", ""))));
+      }
     }
-    if (!changed) {
+    if (!changed || channel.isEmpty()) {
       return;
     }
     String text = summary(g);

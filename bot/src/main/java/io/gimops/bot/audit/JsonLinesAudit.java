@@ -38,7 +38,12 @@ public final class JsonLinesAudit implements AuditSink {
 
   @Override
   public void record(AuditRecord record) {
-    byte[] line = (json(record) + "\n").getBytes(StandardCharsets.UTF_8);
+    record(record, json(record));
+  }
+
+  @Override
+  public void record(AuditRecord record, String json) {
+    byte[] line = (json + "\n").getBytes(StandardCharsets.UTF_8);
     synchronized (this) {
       try {
         out.write(line);

@@ -40,9 +40,13 @@ public final class EventStream implements AuditSink, AutoCloseable {
 
   @Override
   public void record(AuditRecord record) {
-    local.record(record);
-    publish(record.operation().orElse("env:" + record.environment()),
-        "{\"type\":\"audit\",\"record\":" + JsonLinesAudit.json(record) + "}");
+    record(record, JsonLinesAudit.json(record));
+  }
+
+  @Override
+  public void record(AuditRecord record, String json) {
+    local.record(record, json);
+    publish(record.operation().orElse("env:" + record.environment()), "{\"type\":\"audit\",\"record\":" + json + "}");
   }
 
   /** Publishes every lifecycle event of the orchestrator from now on. */

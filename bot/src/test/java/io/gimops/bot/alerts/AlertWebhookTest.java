@@ -87,7 +87,10 @@ class AlertWebhookTest {
           .orElseThrow().param("ts")).isNotBlank();
       assertThat(slack.calls("chat.postMessage").stream().filter(c -> c.param("text").contains("GspLagging")
           || c.param("text").contains("RESOLVED"))).hasSize(1);
-      assertThat(sandbox.auditLines()).filteredOn(l -> l.contains("\"kind\":\"alert\"")).hasSizeGreaterThanOrEqualTo(6);
+      // Each alert audited when it arrived and when it resolved; the repeat changed nothing.
+      assertThat(sandbox.auditLines()).filteredOn(l -> l.contains("\"kind\":\"alert\"")).hasSize(4)
+          .satisfies(l -> assertThat(l).filteredOn(x -> x.contains("\"outcome\":\"firing\"")).hasSize(2))
+          .satisfies(l -> assertThat(l).filteredOn(x -> x.contains("\"outcome\":\"resolved\"")).hasSize(2));
       assertThat(sandbox.auditLines()).anyMatch(l -> l.contains("\"kind\":\"rejected\"") && l.contains("version 4"));
 
       // The offer, clicked (twice): one rollback of gsp to revision 1.

@@ -64,7 +64,7 @@ class AlertStormBenchmarkTest {
           + "'\n  httpPort: 0\n  host: 127.0.0.1\nalerts:\n  bearerToken: " + TOKEN + "\n"
           + "kafka:\n  bootstrapServers: '" + kafka.bootstrapServers() + "'\n  eventsTopic: gimops-audit\n"
           + "  bufferCapacity: 100000\n";
-      Bot bot = sandbox.botWithChannel("storm-bot", SandboxWorld.Pace.TEST, CHANNEL, yaml);
+      Bot bot = sandbox.botWithChannel("storm-bot", SandboxWorld.Pace.TEST.settling("15s"), CHANNEL, yaml);
       SandboxBots.awaitLeading(bot);
       int port = bot.slack().orElseThrow().httpPort().orElseThrow();
       SignedSlack commands = new SignedSlack(port, SECRET, slack);
@@ -76,6 +76,15 @@ class AlertStormBenchmarkTest {
         commands.send(commands.slashCommand("console-operator", CHANNEL, "status"));
       }
       int slackCallsBefore = slack.calls().size();
+
+      // An upgrade cycle runs through the storm (GIM, GSP, GCA, each verified before the next).
+      var o = bot.orchestrator();
+      var operator = io.gimops.policies.domain.Actor.of("console-operator", "Olivia Operator");
+      var cycle = ((io.gimops.bot.orchestrator.Submission.Accepted) SandboxBots.join(o.submit(
+          io.gimops.bot.orchestrator.Request.of("storm-cycle", operator, CHANNEL, SandboxWorld.ENVIRONMENT,
+              new io.gimops.policies.decision.LifecycleRequest.UpgradeCycle())))).operation();
+      SandboxBots.join(o.confirm(cycle.id(), "storm-confirm", operator,
+          io.gimops.policies.decision.Confirmations.confirmedBy(operator)));
 
       // Commands throughout the storm, one closed-loop client.
       AtomicBoolean storming = new AtomicBoolean(true);
@@ -123,6 +132,7 @@ class AlertStormBenchmarkTest {
         f.get();
       }
       Duration storm = Duration.ofNanos(System.nanoTime() - t0);
+      boolean cycleRanThroughout = !o.operation(cycle.id()).orElseThrow().state().ended();
       storming.set(false);
       commander.join();
       senders.shutdown();
@@ -174,7 +184,11 @@ class AlertStormBenchmarkTest {
       out.append(String.format(Locale.ROOT, "  Slack: %d chat.postMessage (max %d in any 1 s), %d chat.update (max %d in any"
           + " 60 s); all %d groups posted %.0f s after the storm began%n", posts, maxPostsPerSecond, updates,
           maxUpdatesPerMinute, GROUPS, drained.toMillis() / 1000.0));
+      out.append(String.format(Locale.ROOT, "  an upgrade cycle ran %s the storm%n",
+          cycleRanThroughout ? "throughout" : "during part of"));
       System.out.println(out);
+      SandboxBots.awaitState(o, cycle.id(), io.gimops.bot.operation.OperationState.SUCCEEDED,
+          io.gimops.bot.operation.OperationState.FAILED);
 
       assertThat(ingestErrors).isEmpty();
       assertThat(commandErrors).isEmpty();
