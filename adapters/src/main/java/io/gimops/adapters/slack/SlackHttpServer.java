@@ -51,6 +51,8 @@ public final class SlackHttpServer implements AutoCloseable {
   private final WorkerExecutor workers;
   private final Consumer<Rejection> rejected;
   private HttpServer server;
+  private final List<HttpServer> servers = new ArrayList<>();
+  private String deployment;
 
   private SlackHttpServer(Vertx vertx, App app, SlackSignature signature, int workerThreads,
       Consumer<Rejection> rejected) {
@@ -97,8 +99,26 @@ public final class SlackHttpServer implements AutoCloseable {
             .end(new JsonObject().put("error", reason).encode());
       }
     });
-    s.server = await(vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port))
-        .requestHandler(router).listen(), "listen on " + host + ":" + port);
+    // One server per event loop (up to two, as this machine has two cores): deployed as verticle
+    // instances they share the port, and Vert.x spreads connections over them, so one busy or
+    // descheduled loop never holds every request.
+    int loops = Math.min(2, Runtime.getRuntime().availableProcessors());
+    List<HttpServer> started = java.util.Collections.synchronizedList(new ArrayList<>());
+    // Vert.x shares a fixed port among the instances, not port 0: "any free port" is chosen first.
+    int bind = port != 0 ? port : freePort(host);
+    s.deployment = await(vertx.deployVerticle(() -> new io.vertx.core.VerticleBase() {
+      @Override
+      public Future<?> start() {
+        return vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(bind)).requestHandler(router)
+            .listen().onSuccess(started::add);
+      }
+    }, new io.vertx.core.DeploymentOptions().setInstances(loops)), "listen on " + host + ":" + bind);
+    s.servers.addAll(started);
+    HttpServer first = started.get(0);
+    if (started.stream().anyMatch(x -> x.actualPort() != first.actualPort())) {
+      throw new IllegalStateException("the HTTP servers on " + host + " did not share one port");
+    }
+    s.server = first;
     return s;
   }
 
@@ -151,6 +171,14 @@ public final class SlackHttpServer implements AutoCloseable {
     }, false);
   }
 
+  private static int freePort(String host) {
+    try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName(host))) {
+      return probe.getLocalPort();
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException("no free port on " + host + ": " + e.getMessage(), e);
+    }
+  }
+
   private static String remote(RoutingContext ctx) {
     return Optional.ofNullable(ctx.request().remoteAddress()).map(Object::toString).orElse("");
   }
@@ -168,8 +196,8 @@ public final class SlackHttpServer implements AutoCloseable {
 
   @Override
   public void close() {
-    if (server != null) {
-      await(server.close(), "stop the Slack HTTP server");
+    if (deployment != null) {
+      await(vertx.undeploy(deployment), "stop the Slack HTTP server");
     }
     workers.close();
   }

@@ -73,7 +73,8 @@ public final class Bot implements AutoCloseable {
     long t0 = System.nanoTime();
     this.config = config;
     // Small: the bot's work is waiting on helm and the API server, not computing.
-    this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(4)
+    // Two event loops: the HTTP server takes Slack's requests on both (SlackHttpServer).
+    this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2).setWorkerPoolSize(4)
         .setInternalBlockingPoolSize(2));
     try {
       this.audit = audit(config, auditOut);

@@ -31,6 +31,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -56,13 +57,38 @@ class SlackAckBenchmarkTest {
 
   static final String SECRET = "benchmark-signing-secret-0123456789";
   static final int CLIENTS = 16;
-  static final Duration PHASE = Duration.ofSeconds(5);
-  static final Duration WARMUP = Duration.ofSeconds(5);
+  static final Duration PHASE = Duration.ofSeconds(2);
+  /** Phases per side and condition, alternating which side goes first. */
+  static final int ROUNDS = 6;
+  static final Duration WARMUP = Duration.ofSeconds(10);
+  /** Rounds of warm-up per side, alternately: both JITs settle before anything is measured. */
+  static final int WARMUP_ROUNDS = 3;
 
   record Figures(String server, String when, long requests, double perSecond, double p50, double p99, long errors) {}
 
+  /** A load generator: one phase of signed {@code /gim status} against one server. */
+  interface Loader {
+    Run load(SignedSlack target, Duration d) throws Exception;
+  }
+
   @Test
   void vertxHostedBoltAgainstBoltOnJetty(@TempDir Path work) throws Exception {
+    compare(work, CLIENTS + " closed-loop clients in the test JVM (java.net.http)", SlackAckBenchmarkTest::load);
+  }
+
+  /**
+   * The same, with the load from wrk in a process of its own (Debian's, fetched by
+   * {@code tools/fetch-wrk.sh}): the generator no longer shares the servers' JVM, so what is
+   * measured is more the servers and less the clients. wrk replays one request signed at the
+   * start of each phase (valid for five minutes, and {@code status} changes nothing).
+   */
+  @Test
+  void vertxHostedBoltAgainstBoltOnJettyUnderWrk(@TempDir Path work) throws Exception {
+    Path wrk = io.gimops.sandbox.ProjectTools.fetch("fetch-wrk.sh", "wrk from Debian's packages (apt-get)");
+    compare(work, "wrk in its own process: 2 threads, " + CLIENTS + " connections", (target, d) -> wrk(wrk, work, target, d));
+  }
+
+  private void compare(Path work, String generator, Loader loader) throws Exception {
     try (FakeSlack slack = new FakeSlack(); SandboxBots sandbox = SandboxBots.start(work)) {
       Bot bot = sandbox.botWithChannel("bench-bot", SandboxWorld.Pace.TEST.settling("15s"), "C0GIMOPS", "");
       SandboxBots.awaitLeading(bot);
@@ -77,7 +103,7 @@ class SlackAckBenchmarkTest {
           .singleTeamBotToken("xoxb-bench").signingSecret(SECRET).build());
       SlackFrontEnd fe1 = new SlackFrontEnd(vertxApp, o, poster, Optional.empty(), Clock.systemUTC());
       SlackHttpServer vertx = SlackHttpServer.start(bot.vertx(), vertxApp, new SlackSignature(SECRET, Clock.systemUTC()),
-          "127.0.0.1", 0, 64 * 1024, 16, r -> { });
+          "127.0.0.1", 0, 64 * 1024, Integer.getInteger("gimops.slackWorkers", 16), r -> { });
 
       App jettyApp = app(client);
       SlackFrontEnd fe2 = new SlackFrontEnd(jettyApp, o, poster, Optional.empty(), Clock.systemUTC());
@@ -96,24 +122,19 @@ class SlackAckBenchmarkTest {
       List<Figures> table = new ArrayList<>();
       try {
         // Both JITs warm, alternately, before anything is measured.
-        for (int i = 0; i < 2; i++) {
-          load(toVertx, WARMUP);
-          load(toJetty, WARMUP);
+        for (int i = 0; i < WARMUP_ROUNDS; i++) {
+          loader.load(toVertx, WARMUP);
+          loader.load(toJetty, WARMUP);
         }
-        // Each condition measured V, J, J, V so that neither side always goes first.
-        table.add(figures("Vert.x (this bot)", "at rest", load(toVertx, PHASE)));
-        table.add(figures("Bolt on Jetty", "at rest", load(toJetty, PHASE)));
-        table.add(figures("Bolt on Jetty", "at rest", load(toJetty, PHASE)));
-        table.add(figures("Vert.x (this bot)", "at rest", load(toVertx, PHASE)));
+        // Each condition: short phases, alternating V J J V V J J V ..., so that neither a warm-up
+        // drift nor the cycle's bursts (a helm process starting) favour one side.
+        interleave(table, "at rest", loader, toVertx, toJetty);
 
         Actor operator = Actor.of("console-operator", "Olivia Operator");
         var op = ((Submission.Accepted) SandboxBots.join(o.submit(Request.of("bench-cycle", operator, "C0GIMOPS",
             SandboxWorld.ENVIRONMENT, new LifecycleRequest.UpgradeCycle())))).operation();
         SandboxBots.join(o.confirm(op.id(), "bench-confirm", operator, Confirmations.confirmedBy(operator)));
-        table.add(figures("Vert.x (this bot)", "during a cycle", load(toVertx, PHASE)));
-        table.add(figures("Bolt on Jetty", "during a cycle", load(toJetty, PHASE)));
-        table.add(figures("Bolt on Jetty", "during a cycle", load(toJetty, PHASE)));
-        table.add(figures("Vert.x (this bot)", "during a cycle", load(toVertx, PHASE)));
+        interleave(table, "during a cycle", loader, toVertx, toJetty);
         assertThat(o.operation(op.id()).orElseThrow().state().ended()).as("the cycle ran throughout").isFalse();
         SandboxBots.awaitState(o, op.id(), OperationState.SUCCEEDED, OperationState.FAILED);
       } finally {
@@ -124,8 +145,8 @@ class SlackAckBenchmarkTest {
         poster.close();
       }
       StringBuilder out = new StringBuilder(String.format(Locale.ROOT,
-          "%nsigned /gim status, %d closed-loop clients, %d s per phase, 2 cores, Bolt %s on both sides%n",
-          CLIENTS, PHASE.toSeconds(), "1.45.4"));
+          "%nsigned /gim status, %s, %d s per phase, 2 cores, Bolt %s on both sides%n",
+          generator, PHASE.toSeconds(), "1.45.4"));
       out.append(String.format(Locale.ROOT, "| %-18s | %-15s | %8s | %9s | %8s | %8s | %6s |%n", "server", "when",
           "requests", "req/s", "p50 ms", "p99 ms", "errors"));
       out.append("|--------------------|-----------------|----------|-----------|----------|----------|--------|\n");
@@ -133,8 +154,7 @@ class SlackAckBenchmarkTest {
         out.append(String.format(Locale.ROOT, "| %-18s | %-15s | %8d | %9.0f | %8.2f | %8.2f | %6d |%n", f.server(),
             f.when(), f.requests(), f.perSecond(), f.p50(), f.p99(), f.errors()));
       }
-      // V J J V cancels a steady warm-up drift: compare the means of each side's two phases.
-      out.append("\nmeans of the two phases per side (V J J V):\n");
+      out.append("\nmeans of the " + ROUNDS + " phases per side (interleaved V J J V ...):\n");
       for (String when : List.of("at rest", "during a cycle")) {
         for (String server : List.of("Vert.x (this bot)", "Bolt on Jetty")) {
           List<Figures> f = table.stream().filter(x -> x.when().equals(when) && x.server().equals(server)).toList();
@@ -153,7 +173,69 @@ class SlackAckBenchmarkTest {
     return new App(AppConfig.builder().slack(client).singleTeamBotToken("xoxb-bench").signingSecret(SECRET).build());
   }
 
-  record Run(List<Long> nanos, long errors, Duration took) {}
+  /** One phase's result: requests, their rate, latency percentiles in ms, errors. */
+  record Run(long requests, double perSecond, double p50, double p99, long errors) {
+
+    static Run of(List<Long> nanos, long errors, Duration took) {
+      List<Long> sorted = new ArrayList<>(nanos);
+      Collections.sort(sorted);
+      return new Run(sorted.size(), sorted.size() / (took.toNanos() / 1e9), sorted.get((int) (sorted.size() * 0.50)) / 1e6,
+          sorted.get(Math.min(sorted.size() - 1, (int) (sorted.size() * 0.99))) / 1e6, errors);
+    }
+  }
+
+  /** One phase of wrk against the target, parsed from its {@code --latency} report. */
+  static Run wrk(Path wrk, Path work, SignedSlack target, Duration d) throws Exception {
+    String body = target.slashCommand("console-operator", "C0GIMOPS", "status");
+    Map<String, String> headers = target.signedHeaders(body);
+    StringBuilder lua = new StringBuilder("wrk.method = \"POST\"\nwrk.body = \"" + body + "\"\n");
+    lua.append("wrk.headers[\"Content-Type\"] = \"application/x-www-form-urlencoded\"\n");
+    headers.forEach((k, v) -> lua.append("wrk.headers[\"").append(k).append("\"] = \"").append(v).append("\"\n"));
+    Path script = work.resolve("status.lua");
+    java.nio.file.Files.writeString(script, lua);
+    Process p = new ProcessBuilder(wrk.toString(), "-t2", "-c" + CLIENTS, "-d" + d.toSeconds() + "s", "--latency",
+        "-s", script.toString(), target.endpoint()).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    if (!p.waitFor(d.toSeconds() + 30, java.util.concurrent.TimeUnit.SECONDS) || p.exitValue() != 0) {
+      throw new IllegalStateException("wrk failed:\n" + out);
+    }
+    long requests = Long.parseLong(find(out, "(\\d+) requests in"));
+    double perSecond = Double.parseDouble(find(out, "Requests/sec:\\s+([\\d.]+)"));
+    long non2xx = out.contains("Non-2xx") ? Long.parseLong(find(out, "Non-2xx or 3xx responses: (\\d+)")) : 0;
+    long socket = 0;
+    if (out.contains("Socket errors")) {
+      var m = java.util.regex.Pattern.compile("connect (\\d+), read (\\d+), write (\\d+), timeout (\\d+)").matcher(out);
+      if (m.find()) {
+        for (int i = 1; i <= 4; i++) {
+          socket += Long.parseLong(m.group(i));
+        }
+      }
+    }
+    return new Run(requests, perSecond, millis(find(out, "\\s50%\\s+([\\d.]+\\w+)")),
+        millis(find(out, "\\s99%\\s+([\\d.]+\\w+)")), non2xx + socket);
+  }
+
+  private static String find(String text, String regex) {
+    var m = java.util.regex.Pattern.compile(regex).matcher(text);
+    if (!m.find()) {
+      throw new IllegalStateException("wrk's report has no " + regex + ":\n" + text);
+    }
+    return m.group(1);
+  }
+
+  /** wrk's "635.91us", "1.45ms", "1.02s" in milliseconds. */
+  static double millis(String v) {
+    if (v.endsWith("us")) {
+      return Double.parseDouble(v.substring(0, v.length() - 2)) / 1000;
+    }
+    if (v.endsWith("ms")) {
+      return Double.parseDouble(v.substring(0, v.length() - 2));
+    }
+    if (v.endsWith("s")) {
+      return Double.parseDouble(v.substring(0, v.length() - 1)) * 1000;
+    }
+    throw new IllegalArgumentException("not a wrk duration: " + v);
+  }
 
   private static Run load(SignedSlack target, Duration d) throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(CLIENTS);
@@ -180,14 +262,21 @@ class SlackAckBenchmarkTest {
       f.get();
     }
     pool.shutdown();
-    return new Run(new ArrayList<>(all), errors.get(), Duration.ofNanos(System.nanoTime() - t0));
+    return Run.of(all, errors.get(), Duration.ofNanos(System.nanoTime() - t0));
+  }
+
+  private static void interleave(List<Figures> table, String when, Loader loader, SignedSlack toVertx,
+      SignedSlack toJetty) throws Exception {
+    for (int round = 0; round < ROUNDS; round++) {
+      boolean vertxFirst = round % 2 == 0;
+      for (int k = 0; k < 2; k++) {
+        boolean v = (k == 0) == vertxFirst;
+        table.add(figures(v ? "Vert.x (this bot)" : "Bolt on Jetty", when, loader.load(v ? toVertx : toJetty, PHASE)));
+      }
+    }
   }
 
   private static Figures figures(String server, String when, Run r) {
-    List<Long> sorted = new ArrayList<>(r.nanos());
-    Collections.sort(sorted);
-    double p50 = sorted.get((int) (sorted.size() * 0.50)) / 1e6;
-    double p99 = sorted.get(Math.min(sorted.size() - 1, (int) (sorted.size() * 0.99))) / 1e6;
-    return new Figures(server, when, sorted.size(), sorted.size() / (r.took().toNanos() / 1e9), p50, p99, r.errors());
+    return new Figures(server, when, r.requests(), r.perSecond(), r.p50(), r.p99(), r.errors());
   }
 }

@@ -104,6 +104,18 @@ public final class SignedSlack {
     return send(body, ts, signer.sign(ts, body.getBytes(StandardCharsets.UTF_8)), h);
   }
 
+  /** The URL requests go to. */
+  public String endpoint() {
+    return endpoint;
+  }
+
+  /** The two signature headers for a body, signed now. */
+  public Map<String, String> signedHeaders(String body) {
+    String ts = Long.toString(System.currentTimeMillis() / 1000);
+    return Map.of(SlackSignature.TIMESTAMP_HEADER, ts, SlackSignature.SIGNATURE_HEADER,
+        signer.sign(ts, body.getBytes(StandardCharsets.UTF_8)));
+  }
+
   /** Posts a body signed now. */
   public HttpResponse<String> send(String body) {
     String ts = Long.toString(System.currentTimeMillis() / 1000);
