@@ -22,21 +22,8 @@ for bin in $(ls -d "$dest"/usr/lib/postgresql/*/bin 2>/dev/null | sort -rV); do
   if runs "$bin"; then echo "$bin"; exit 0; fi
 done
 
-command -v apt-get >/dev/null || { echo "fetch-postgresql: apt-get is needed (the tests take PostgreSQL from Debian)" >&2; exit 1; }
-work="$(mktemp -d)"
-chmod 777 "$work"
-trap 'rm -rf "$work"' EXIT
-pkgs=(postgresql-15)
-(cd "$work" && apt-get download -q "${pkgs[@]}" >/dev/null 2>"$work/apt.log") || {
-  apt-get update -q >/dev/null 2>&1 || true
-  (cd "$work" && apt-get download -q "${pkgs[@]}" >/dev/null 2>"$work/apt.log") || {
-    cat "$work/apt.log" >&2; echo "fetch-postgresql: cannot download the Debian package" >&2; exit 1; }
-}
-mkdir -p "$dest.tmp"
-for deb in "$work"/*.deb; do
-  dpkg-deb -x "$deb" "$dest.tmp"
-done
-rm -rf "$dest" && mv "$dest.tmp" "$dest"
+. "$root/tools/debian-unpack.sh"
+debian_unpack fetch-postgresql "$dest" postgresql-15
 bin="$(ls -d "$dest"/usr/lib/postgresql/*/bin | sort -rV | head -1)"
 if ! runs "$bin"; then
   # The server's shared libraries (no services): what the package depends on, libraries only.
@@ -44,7 +31,7 @@ if ! runs "$bin"; then
   echo "fetch-postgresql: installing the libraries postgres needs: $missing" >&2
   DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
     libicu72 libxml2 libssl3 libgssapi-krb5-2 libldap-2.5-0 liblz4-1 libzstd1 libpam0g libsystemd0 \
-    libxslt1.1 libuuid1 >/dev/null 2>"$work/apt.log" || { cat "$work/apt.log" >&2; exit 1; }
+    libxslt1.1 libuuid1 >/dev/null 2>"$dest/apt.log" || { cat "$dest/apt.log" >&2; exit 1; }
   runs "$bin" || { echo "fetch-postgresql: the unpacked postgres does not run" >&2; ldd "$bin/postgres" >&2; exit 1; }
 fi
 echo "$bin"

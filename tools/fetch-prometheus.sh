@@ -31,21 +31,8 @@ if [ -x "$bin/prometheus" ] && [ -x "$bin/prometheus-alertmanager" ]; then
   exit 0
 fi
 
-command -v apt-get >/dev/null || { echo "fetch-prometheus: apt-get is needed (the tests take Prometheus from Debian)" >&2; exit 1; }
-work="$(mktemp -d)"
-chmod 777 "$work"
-trap 'rm -rf "$work"' EXIT
-(cd "$work" && apt-get download -q prometheus prometheus-alertmanager >/dev/null 2>"$work/apt.log") || {
-  # The package lists may be missing on a fresh machine: read them, then try once more.
-  apt-get update -q >/dev/null 2>&1 || true
-  (cd "$work" && apt-get download -q prometheus prometheus-alertmanager >/dev/null 2>"$work/apt.log") || {
-    cat "$work/apt.log" >&2; echo "fetch-prometheus: cannot download the Debian packages" >&2; exit 1; }
-}
-mkdir -p "$dest.tmp"
-for deb in "$work"/*.deb; do
-  dpkg-deb -x "$deb" "$dest.tmp"
-done
-rm -rf "$dest" && mv "$dest.tmp" "$dest"
+. "$root/tools/debian-unpack.sh"
+debian_unpack fetch-prometheus "$dest" prometheus prometheus-alertmanager
 templates
 "$bin/prometheus" --version >/dev/null 2>&1 || { echo "fetch-prometheus: the unpacked prometheus does not run" >&2; exit 1; }
 echo "$bin"

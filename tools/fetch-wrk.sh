@@ -12,24 +12,13 @@ runs() { [ -x "$wrapper" ] && case "$("$wrapper" --version 2>&1 || true)" in wrk
 if runs; then
   echo "$wrapper"; exit 0
 fi
-command -v apt-get >/dev/null || { echo "fetch-wrk: apt-get is needed (wrk comes from Debian)" >&2; exit 1; }
-work="$(mktemp -d)"
-chmod 777 "$work"
-trap 'rm -rf "$work"' EXIT
-pkgs=(wrk libluajit-5.1-2)
-(cd "$work" && apt-get download -q "${pkgs[@]}" >/dev/null 2>"$work/apt.log") || {
-  apt-get update -q >/dev/null 2>&1 || true
-  (cd "$work" && apt-get download -q "${pkgs[@]}" >/dev/null 2>"$work/apt.log") || {
-    cat "$work/apt.log" >&2; echo "fetch-wrk: cannot download the Debian packages" >&2; exit 1; }
-}
-mkdir -p "$dest.tmp"
-for deb in "$work"/*.deb; do dpkg-deb -x "$deb" "$dest.tmp"; done
-cat > "$dest.tmp/wrk" <<'WRAP'
+. "$root/tools/debian-unpack.sh"
+debian_unpack fetch-wrk "$dest" wrk libluajit-5.1-2
+cat > "$dest/wrk" <<'WRAP'
 #!/usr/bin/env bash
 here="$(cd "$(dirname "$0")" && pwd)"
 LD_LIBRARY_PATH="$here/usr/lib/x86_64-linux-gnu${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" exec "$here/usr/bin/wrk" "$@"
 WRAP
-chmod +x "$dest.tmp/wrk"
-rm -rf "$dest" && mv "$dest.tmp" "$dest"
+chmod +x "$dest/wrk"
 runs || { echo "fetch-wrk: the unpacked wrk does not run" >&2; exit 1; }
 echo "$wrapper"

@@ -55,6 +55,29 @@ public final class ProjectTools {
     throw new IllegalStateException("no tools/fetch-helm.sh above " + dir + ": run from the gimops checkout");
   }
 
+  /**
+   * Waits until a program just started says it is ready, at most 30 s; fails with where its log is
+   * when it exits first or never gets there.
+   */
+  public static void awaitReady(Process process, java.util.function.BooleanSupplier ready, String name, Path log) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) {
+        throw new IllegalStateException(name + " exited at start; see " + log);
+      }
+      if (ready.getAsBoolean()) {
+        return;
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while " + name + " started", e);
+      }
+    }
+    throw new IllegalStateException(name + " not ready within 30 s; see " + log);
+  }
+
   /** A loopback port free a moment ago. */
   public static int freePort() {
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {

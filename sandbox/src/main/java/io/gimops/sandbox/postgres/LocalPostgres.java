@@ -97,22 +97,7 @@ public final class LocalPostgres implements AutoCloseable {
         "-c", "listen_addresses=127.0.0.1", "-p", Integer.toString(port), "-c", "unix_socket_directories=" + home,
         "-c", "fsync=off", "-c", "max_connections=20", "-c", "shared_buffers=16MB")))
         .redirectErrorStream(true).redirectOutput(work.resolve("postgres.log").toFile()).start();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (System.nanoTime() < deadline) {
-      if (!process.isAlive()) {
-        throw new IllegalStateException("postgres exited at start; see " + work.resolve("postgres.log"));
-      }
-      if (ready()) {
-        return;
-      }
-      try {
-        Thread.sleep(50);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted", e);
-      }
-    }
-    throw new IllegalStateException("postgres not ready within 30 s; see " + work.resolve("postgres.log"));
+    ProjectTools.awaitReady(process, this::ready, "postgres", work.resolve("postgres.log"));
   }
 
   /** The server says so in its log once startup (and any recovery) is over. */

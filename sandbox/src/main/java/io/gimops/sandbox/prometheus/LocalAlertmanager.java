@@ -52,23 +52,15 @@ public final class LocalAlertmanager implements AutoCloseable {
           "--web.external-url=http://127.0.0.1:" + port + "/")
           .redirectErrorStream(true).redirectOutput(work.resolve("alertmanager.log").toFile()).start();
       LocalAlertmanager am = new LocalAlertmanager(p, port);
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-      while (System.nanoTime() < deadline) {
-        if (!p.isAlive()) {
-          throw new IllegalStateException("alertmanager exited at start; see " + work.resolve("alertmanager.log"));
-        }
-        if (am.ready()) {
-          return am;
-        }
-        Thread.sleep(50);
+      try {
+        ProjectTools.awaitReady(p, am::ready, "alertmanager", work.resolve("alertmanager.log"));
+      } catch (IllegalStateException e) {
+        am.close();
+        throw e;
       }
-      am.close();
-      throw new IllegalStateException("alertmanager not ready within 30 s; see " + work.resolve("alertmanager.log"));
+      return am;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted", e);
     }
   }
 

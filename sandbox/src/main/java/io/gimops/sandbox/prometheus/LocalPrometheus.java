@@ -82,22 +82,7 @@ public final class LocalPrometheus implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start " + bin + ": " + e.getMessage(), e);
     }
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (System.nanoTime() < deadline) {
-      if (!process.isAlive()) {
-        throw new IllegalStateException("prometheus exited at start; see " + work.resolve("prometheus.log"));
-      }
-      if (ready()) {
-        return;
-      }
-      try {
-        Thread.sleep(50);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted", e);
-      }
-    }
-    throw new IllegalStateException("prometheus not ready within 30 s; see " + work.resolve("prometheus.log"));
+    ProjectTools.awaitReady(process, this::ready, "prometheus", work.resolve("prometheus.log"));
   }
 
   private boolean ready() {
