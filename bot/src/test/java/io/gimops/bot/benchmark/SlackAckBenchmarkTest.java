@@ -59,7 +59,7 @@ class SlackAckBenchmarkTest {
   static final int CLIENTS = 16;
   static final Duration PHASE = Duration.ofSeconds(2);
   /** Phases per side and condition, alternating which side goes first. */
-  static final int ROUNDS = 6;
+  static final int ROUNDS = 12;
   static final Duration WARMUP = Duration.ofSeconds(10);
   /** Rounds of warm-up per side, alternately: both JITs settle before anything is measured. */
   static final int WARMUP_ROUNDS = 3;
@@ -90,7 +90,7 @@ class SlackAckBenchmarkTest {
 
   private void compare(Path work, String generator, Loader loader) throws Exception {
     try (FakeSlack slack = new FakeSlack(); SandboxBots sandbox = SandboxBots.start(work)) {
-      Bot bot = sandbox.botWithChannel("bench-bot", SandboxWorld.Pace.TEST.settling("15s"), "C0GIMOPS", "");
+      Bot bot = sandbox.botWithChannel("bench-bot", SandboxWorld.Pace.TEST.settling("30s"), "C0GIMOPS", "");
       SandboxBots.awaitLeading(bot);
       Orchestrator o = bot.orchestrator();
       SlackConfig sc = new SlackConfig();
