@@ -103,6 +103,8 @@ class KafkaEventStreamTest {
           broker.restart();
         }
         assertThat(s.publish("op-" + (i % 7), "{\"seq\":" + i + "}")).isTrue();
+        // Pacing, not waiting: events keep arriving over the seconds the broker is away, as an
+        // operation's would.
         Thread.sleep(i >= 200 && i < 400 ? 10 : 1);
       }
       assertThat(s.flush(Duration.ofSeconds(60))).as("delivered after the restart").isTrue();
