@@ -60,6 +60,8 @@ class SlackAckBenchmarkTest {
   static final Duration PHASE = Duration.ofSeconds(2);
   /** Phases per side and condition, alternating which side goes first. */
   static final int ROUNDS = 12;
+  /** The paced load: each connection waits this long between requests (16 connections: ~3,000 req/s). */
+  static final int PACE_MS = 4;
   static final Duration WARMUP = Duration.ofSeconds(10);
   /** Rounds of warm-up per side, alternately: both JITs settle before anything is measured. */
   static final int WARMUP_ROUNDS = 3;
@@ -73,7 +75,8 @@ class SlackAckBenchmarkTest {
 
   @Test
   void vertxHostedBoltAgainstBoltOnJetty(@TempDir Path work) throws Exception {
-    compare(work, CLIENTS + " closed-loop clients in the test JVM (java.net.http)", SlackAckBenchmarkTest::load);
+    compare(work, CLIENTS + " closed-loop clients in the test JVM (java.net.http)",
+        Map.of("", SlackAckBenchmarkTest::load));
   }
 
   /**
@@ -85,12 +88,19 @@ class SlackAckBenchmarkTest {
   @Test
   void vertxHostedBoltAgainstBoltOnJettyUnderWrk(@TempDir Path work) throws Exception {
     Path wrk = io.gimops.sandbox.ProjectTools.fetch("fetch-wrk.sh", "wrk from Debian's packages (apt-get)");
-    compare(work, "wrk in its own process: 2 threads, " + CLIENTS + " connections", (target, d) -> wrk(wrk, work, target, d));
+    // Two loads: flat out (each connection sends its next request as soon as it has an answer),
+    // and paced (each connection waits PACE_MS between requests, so both servers get about the
+    // same request rate, well below saturation, as Slack's traffic always is).
+    Map<String, Loader> loads = new java.util.LinkedHashMap<>();
+    loads.put(", flat out", (target, d) -> wrk(wrk, work, target, d, 0));
+    loads.put(", paced", (target, d) -> wrk(wrk, work, target, d, PACE_MS));
+    compare(work, "wrk in its own process: 2 threads, " + CLIENTS + " connections", loads);
   }
 
-  private void compare(Path work, String generator, Loader loader) throws Exception {
+  private void compare(Path work, String generator, Map<String, Loader> loads) throws Exception {
+    Loader loader = loads.values().iterator().next();
     try (FakeSlack slack = new FakeSlack(); SandboxBots sandbox = SandboxBots.start(work)) {
-      Bot bot = sandbox.botWithChannel("bench-bot", SandboxWorld.Pace.TEST.settling("30s"), "C0GIMOPS", "");
+      Bot bot = sandbox.botWithChannel("bench-bot", SandboxWorld.Pace.TEST.settling("60s"), "C0GIMOPS", "");
       SandboxBots.awaitLeading(bot);
       Orchestrator o = bot.orchestrator();
       SlackConfig sc = new SlackConfig();
@@ -128,13 +138,17 @@ class SlackAckBenchmarkTest {
         }
         // Each condition: short phases, alternating V J J V V J J V ..., so that neither a warm-up
         // drift nor the cycle's bursts (a helm process starting) favour one side.
-        interleave(table, "at rest", loader, toVertx, toJetty);
+        for (Map.Entry<String, Loader> l : loads.entrySet()) {
+          interleave(table, "at rest" + l.getKey(), l.getValue(), toVertx, toJetty);
+        }
 
         Actor operator = Actor.of("console-operator", "Olivia Operator");
         var op = ((Submission.Accepted) SandboxBots.join(o.submit(Request.of("bench-cycle", operator, "C0GIMOPS",
             SandboxWorld.ENVIRONMENT, new LifecycleRequest.UpgradeCycle())))).operation();
         SandboxBots.join(o.confirm(op.id(), "bench-confirm", operator, Confirmations.confirmedBy(operator)));
-        interleave(table, "during a cycle", loader, toVertx, toJetty);
+        for (Map.Entry<String, Loader> l : loads.entrySet()) {
+          interleave(table, "during a cycle" + l.getKey(), l.getValue(), toVertx, toJetty);
+        }
         assertThat(o.operation(op.id()).orElseThrow().state().ended()).as("the cycle ran throughout").isFalse();
         SandboxBots.awaitState(o, op.id(), OperationState.SUCCEEDED, OperationState.FAILED);
       } finally {
@@ -147,18 +161,18 @@ class SlackAckBenchmarkTest {
       StringBuilder out = new StringBuilder(String.format(Locale.ROOT,
           "%nsigned /gim status, %s, %d s per phase, 2 cores, Bolt %s on both sides%n",
           generator, PHASE.toSeconds(), "1.45.4"));
-      out.append(String.format(Locale.ROOT, "| %-18s | %-15s | %8s | %9s | %8s | %8s | %6s |%n", "server", "when",
+      out.append(String.format(Locale.ROOT, "| %-18s | %-26s | %8s | %9s | %8s | %8s | %6s |%n", "server", "when",
           "requests", "req/s", "p50 ms", "p99 ms", "errors"));
-      out.append("|--------------------|-----------------|----------|-----------|----------|----------|--------|\n");
+      out.append("|--------------------|----------------------------|----------|-----------|----------|----------|--------|\n");
       for (Figures f : table) {
-        out.append(String.format(Locale.ROOT, "| %-18s | %-15s | %8d | %9.0f | %8.2f | %8.2f | %6d |%n", f.server(),
+        out.append(String.format(Locale.ROOT, "| %-18s | %-26s | %8d | %9.0f | %8.2f | %8.2f | %6d |%n", f.server(),
             f.when(), f.requests(), f.perSecond(), f.p50(), f.p99(), f.errors()));
       }
       out.append("\nmeans of the " + ROUNDS + " phases per side (interleaved V J J V ...):\n");
-      for (String when : List.of("at rest", "during a cycle")) {
+      for (String when : table.stream().map(Figures::when).distinct().toList()) {
         for (String server : List.of("Vert.x (this bot)", "Bolt on Jetty")) {
           List<Figures> f = table.stream().filter(x -> x.when().equals(when) && x.server().equals(server)).toList();
-          out.append(String.format(Locale.ROOT, "  %-15s %-18s %8.0f req/s  p50 %5.2f ms  p99 %5.2f ms%n", when, server,
+          out.append(String.format(Locale.ROOT, "  %-26s %-18s %8.0f req/s  p50 %5.2f ms  p99 %5.2f ms%n", when, server,
               f.stream().mapToDouble(Figures::perSecond).average().orElse(0),
               f.stream().mapToDouble(Figures::p50).average().orElse(0),
               f.stream().mapToDouble(Figures::p99).average().orElse(0)));
@@ -185,12 +199,15 @@ class SlackAckBenchmarkTest {
   }
 
   /** One phase of wrk against the target, parsed from its {@code --latency} report. */
-  static Run wrk(Path wrk, Path work, SignedSlack target, Duration d) throws Exception {
+  static Run wrk(Path wrk, Path work, SignedSlack target, Duration d, int paceMs) throws Exception {
     String body = target.slashCommand("console-operator", "C0GIMOPS", "status");
     Map<String, String> headers = target.signedHeaders(body);
     StringBuilder lua = new StringBuilder("wrk.method = \"POST\"\nwrk.body = \"" + body + "\"\n");
     lua.append("wrk.headers[\"Content-Type\"] = \"application/x-www-form-urlencoded\"\n");
     headers.forEach((k, v) -> lua.append("wrk.headers[\"").append(k).append("\"] = \"").append(v).append("\"\n"));
+    if (paceMs > 0) {
+      lua.append("function delay()\n  return ").append(paceMs).append("\nend\n");
+    }
     Path script = work.resolve("status.lua");
     java.nio.file.Files.writeString(script, lua);
     Process p = new ProcessBuilder(wrk.toString(), "-t2", "-c" + CLIENTS, "-d" + d.toSeconds() + "s", "--latency",
