@@ -41,6 +41,12 @@ public final class SlackHttpServer implements AutoCloseable {
   public static final String EVENTS_PATH = "/slack/events";
   public static final String RETRY_HEADER = "X-Slack-Retry-Num";
 
+  /**
+   * Threads that run Bolt: as many as the cores (at least two). Its handlers only compute an
+   * answer (anything slow is handed on), so more threads than cores add only contention.
+   */
+  public static final int DEFAULT_WORKERS = Math.max(2, Runtime.getRuntime().availableProcessors());
+
   /** A request turned away before Bolt saw it, for the audit trail. */
   public record Rejection(int status, String reason, String path, String remoteAddress) {}
 

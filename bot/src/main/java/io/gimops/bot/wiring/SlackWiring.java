@@ -105,7 +105,7 @@ public final class SlackWiring implements AutoCloseable {
         boolean slackHttp = !s.signingSecret().isEmpty();
         http = Optional.of(SlackHttpServer.start(vertx, slackHttp ? app : null,
             slackHttp ? new SlackSignature(s.signingSecret(), clock) : null, s.host(),
-            s.httpPort(), s.maxBodyBytes(), 16, r -> audit.record(new AuditRecord(clock.instant(), "rejected",
+            s.httpPort(), s.maxBodyBytes(), SlackHttpServer.DEFAULT_WORKERS, r -> audit.record(new AuditRecord(clock.instant(), "rejected",
                 Optional.empty(), "", "", r.remoteAddress(), "POST " + r.path(), Integer.toString(r.status()),
                 Optional.empty(), List.of(), List.of(r.reason()))), more));
       }

@@ -113,7 +113,7 @@ class SlackAckBenchmarkTest {
           .singleTeamBotToken("xoxb-bench").signingSecret(SECRET).build());
       SlackFrontEnd fe1 = new SlackFrontEnd(vertxApp, o, poster, Optional.empty(), Clock.systemUTC());
       SlackHttpServer vertx = SlackHttpServer.start(bot.vertx(), vertxApp, new SlackSignature(SECRET, Clock.systemUTC()),
-          "127.0.0.1", 0, 64 * 1024, Integer.getInteger("gimops.slackWorkers", 16), r -> { });
+          "127.0.0.1", 0, 64 * 1024, Integer.getInteger("gimops.slackWorkers", SlackHttpServer.DEFAULT_WORKERS), r -> { });
 
       App jettyApp = app(client);
       SlackFrontEnd fe2 = new SlackFrontEnd(jettyApp, o, poster, Optional.empty(), Clock.systemUTC());
