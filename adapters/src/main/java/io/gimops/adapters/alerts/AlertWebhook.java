@@ -35,18 +35,24 @@ public final class AlertWebhook {
     router.post(PATH).handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes));
     // One thread: a storm of notifications takes at most one core, the other stays free for
     // acknowledging Slack's commands within their budget.
-    java.util.concurrent.atomic.AtomicReference<WorkerExecutor> parsing = new java.util.concurrent.atomic.AtomicReference<>();
-    router.post(PATH).handler(ctx -> {
-      WorkerExecutor w = parsing.updateAndGet(p -> p != null ? p : ctx.vertx().createSharedWorkerExecutor("alert-webhook", 1));
-      handler(w, credentials, intake, rejected).handle(ctx);
-    });
+    router.post(PATH).handler(handler(credentials, intake, rejected));
   }
 
-  static Handler<RoutingContext> handler(WorkerExecutor parsing, Credentials credentials,
-      Consumer<AlertmanagerNotification> intake, Consumer<Rejection> rejected) {
+  static Handler<RoutingContext> handler(Credentials credentials, Consumer<AlertmanagerNotification> intake,
+      Consumer<Rejection> rejected) {
+    // The router does not tell its Vert.x: the pool is made on the first request, once.
+    WorkerExecutor[] parsing = new WorkerExecutor[1];
+    java.util.function.Function<io.vertx.core.Vertx, WorkerExecutor> pool = vertx -> {
+      synchronized (parsing) {
+        if (parsing[0] == null) {
+          parsing[0] = vertx.createSharedWorkerExecutor("alert-webhook", 1);
+        }
+        return parsing[0];
+      }
+    };
     // Parsing a notification (a storm brings hundreds of alerts each) and auditing a refusal are
     // work for a worker, never for the event loop that acknowledges Slack's commands.
-    return ctx -> parsing.executeBlocking(() -> {
+    return ctx -> pool.apply(ctx.vertx()).executeBlocking(() -> {
       String remote = String.valueOf(ctx.request().remoteAddress());
       if (!authorised(ctx.request().getHeader("Authorization"), credentials)) {
         rejected.accept(new Rejection(401, "no or wrong credentials", remote));

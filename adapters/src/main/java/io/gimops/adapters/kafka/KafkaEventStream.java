@@ -122,9 +122,7 @@ public final class KafkaEventStream implements AutoCloseable {
   }
 
   public Stats stats() {
-    long d = delivered.get();
-    long f = failed.get();
-    return new Stats(published.get(), d, capacity - room.availablePermits(), lost.get(), f);
+    return new Stats(published.get(), delivered.get(), capacity - room.availablePermits(), lost.get(), failed.get());
   }
 
   public String topic() {

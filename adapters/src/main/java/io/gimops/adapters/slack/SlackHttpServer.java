@@ -57,7 +57,6 @@ public final class SlackHttpServer implements AutoCloseable {
   private final WorkerExecutor workers;
   private final Consumer<Rejection> rejected;
   private HttpServer server;
-  private final List<HttpServer> servers = new ArrayList<>();
   private String deployment;
 
   private SlackHttpServer(Vertx vertx, App app, SlackSignature signature, int workerThreads,
@@ -119,7 +118,6 @@ public final class SlackHttpServer implements AutoCloseable {
             .listen().onSuccess(started::add);
       }
     }, new io.vertx.core.DeploymentOptions().setInstances(loops)), "listen on " + host + ":" + bind);
-    s.servers.addAll(started);
     HttpServer first = started.get(0);
     if (started.stream().anyMatch(x -> x.actualPort() != first.actualPort())) {
       throw new IllegalStateException("the HTTP servers on " + host + " did not share one port");

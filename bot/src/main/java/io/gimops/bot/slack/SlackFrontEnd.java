@@ -125,7 +125,7 @@ public final class SlackFrontEnd implements AutoCloseable {
         "slack-" + p.getTriggerId(), n, "")));
     // The trigger id is unique per invocation: a retried delivery maps to the same operation.
     Answer now = handle(actor(p.getUserId(), p.getUserName()), p.getChannelId(), p.getText(), "slack-" + p.getTriggerId(),
-        later -> respond(ctx, later.text(), later.ephemeral()));
+        followUp -> respond(ctx, followUp.text(), followUp.ephemeral()));
     return now.ephemeral() ? ephemeral(ctx, now.text()) : inChannel(ctx, now.text());
   }
 
@@ -183,10 +183,10 @@ public final class SlackFrontEnd implements AutoCloseable {
   }
 
   /**
-   * One command, from a slash command or a mention: the answer to give at once, and {@code later}
+   * One command, from a slash command or a mention: the answer to give at once, and {@code followUp}
    * for what comes when the orchestrator has decided.
    */
-  private Answer handle(Actor actor, String channel, String rawText, String key, java.util.function.Consumer<Answer> later) {
+  private Answer handle(Actor actor, String channel, String rawText, String key, java.util.function.Consumer<Answer> followUp) {
     Command command;
     try {
       command = CommandParser.parse(rawText == null ? "" : rawText);
@@ -220,17 +220,17 @@ public final class SlackFrontEnd implements AutoCloseable {
           .filter(o -> o.environment().equals(env.get())).toList()) + "```");
     }
     if (command instanceof Command.Cancel c) {
-      respondWhenDone(later, orchestrator.cancel(c.opId(), actor));
+      respondWhenDone(followUp, orchestrator.cancel(c.opId(), actor));
       return Answer.toRequester("Cancelling " + c.opId() + "…");
     }
     LifecycleRequest lifecycle = Requests.lifecycle(command).orElseThrow();
     Request request = Request.of(key, actor, channel, env.get(), lifecycle).withOverride(command.overrideReason());
     if (command instanceof Command.Plan) {
-      orchestrator.preview(request).onComplete(r -> this.later.execute(() -> later.accept(Answer.toRequester(r.succeeded()
+      orchestrator.preview(request).onComplete(r -> later.execute(() -> followUp.accept(Answer.toRequester(r.succeeded()
           ? "```" + TextViews.decision(r.result(), true) + "```" : "Cannot plan: " + r.cause().getMessage()))));
       return Answer.toRequester("Planning `" + lifecycle.summary() + "`…");
     }
-    respondWhenDone(later, orchestrator.submit(request));
+    respondWhenDone(followUp, orchestrator.submit(request));
     return Answer.toRequester("Deciding on `" + lifecycle.summary() + "` in " + env.get() + "…");
   }
 

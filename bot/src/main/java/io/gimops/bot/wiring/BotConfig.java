@@ -78,8 +78,7 @@ public record BotConfig(
       Optional<String> alertsGroup) {
 
     public io.gimops.adapters.kafka.KafkaConnection connection() {
-      return new io.gimops.adapters.kafka.KafkaConnection(bootstrapServers, properties.orElse(Map.of()),
-          timeout.map(BotConfig::duration).orElse(Duration.ofSeconds(5)));
+      return kafkaConnection(bootstrapServers, properties, timeout);
     }
   }
 
@@ -91,8 +90,7 @@ public record BotConfig(
       Optional<String> gimConsumerGroup) {
 
     public io.gimops.adapters.kafka.KafkaConnection connection() {
-      return new io.gimops.adapters.kafka.KafkaConnection(bootstrapServers, properties.orElse(Map.of()),
-          timeout.map(BotConfig::duration).orElse(Duration.ofSeconds(5)));
+      return kafkaConnection(bootstrapServers, properties, timeout);
     }
   }
 
@@ -110,6 +108,12 @@ public record BotConfig(
       return new io.gimops.adapters.postgres.PostgresReachability(url, user, password,
           timeout.map(BotConfig::duration).orElse(Duration.ofSeconds(5)));
     }
+  }
+
+  private static io.gimops.adapters.kafka.KafkaConnection kafkaConnection(String bootstrapServers,
+      Optional<Map<String, String>> properties, Optional<String> timeout) {
+    return new io.gimops.adapters.kafka.KafkaConnection(bootstrapServers, properties.orElse(Map.of()),
+        timeout.map(BotConfig::duration).orElse(Duration.ofSeconds(5)));
   }
 
   /** How often Kafka and PostgreSQL are checked for rule 6 (default 30s). */
