@@ -83,7 +83,14 @@ public final class Orchestrator implements AutoCloseable {
   private final OrchestratorSettings settings;
   private final String replica;
 
+  /** Guarded by this; written only through {@link #remember}. */
   private final Map<String, Operation> operations = new LinkedHashMap<>();
+  /**
+   * The same, for readers that must not wait for this lock (a commit holds it while the journal
+   * retries against an absent API server): Slack's handlers on an event loop.
+   */
+  private final Map<String, Operation> readable = new java.util.concurrent.ConcurrentHashMap<>();
+  private final List<String> order = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final Map<String, String> byKey = new HashMap<>();
   private final Map<String, Submission.Refused> refusedByKey = new LinkedHashMap<>(16, 0.75f, false) {
     @Override
@@ -172,17 +179,22 @@ public final class Orchestrator implements AutoCloseable {
     });
   }
 
+  /** An operation as last committed; never waits. */
   public Optional<Operation> operation(String id) {
-    synchronized (this) {
-      return Optional.ofNullable(operations.get(id));
-    }
+    return Optional.ofNullable(readable.get(id));
   }
 
-  /** Every operation known, oldest first. */
+  /** Every operation known, oldest first; never waits. */
   public List<Operation> operations() {
-    synchronized (this) {
-      return List.copyOf(operations.values());
+    return order.stream().map(readable::get).toList();
+  }
+
+  /** Keeps an operation's latest state; under this lock. */
+  private void remember(Operation op) {
+    if (operations.put(op.id(), op) == null) {
+      order.add(op.id());
     }
+    readable.put(op.id(), op);
   }
 
   public ClusterSnapshot snapshot(String environment) {
@@ -276,7 +288,7 @@ public final class Orchestrator implements AutoCloseable {
       Operation op = new Operation(id, r.key(), r.environment(), r.channel(), r.actor(), r.request(),
           OperationState.REQUESTED, d.override(), List.of(), List.of(), r.confirmations(), List.of(),
           now, now, Optional.empty(), Optional.empty(), Optional.empty(), remedyFor(r.key()));
-      operations.put(id, op);
+      remember(op);
       byKey.put(r.key(), id);
       op = commit(op, op.decided(d.findings(), d.plan().steps(), d.pending(), r.confirmations(), now)
           .moveTo(OperationState.DECIDED, now), List.of());
@@ -448,7 +460,7 @@ public final class Orchestrator implements AutoCloseable {
       next = next.withCancelRequest(current.cancelledBy().get(), next.updatedAt());
     }
     saveDurably(next);
-    operations.put(next.id(), next);
+    remember(next);
     if (before.state() != next.state() || current.state() != next.state()) {
       audit.record(new AuditRecord(next.updatedAt(), "state", Optional.of(next.id()), next.environment(),
           next.channel(), next.requestedBy().userId(), next.summary(), next.state().id(),
@@ -529,7 +541,7 @@ public final class Orchestrator implements AutoCloseable {
         if (mine != null && !mine.updatedAt().isBefore(op.updatedAt())) {
           continue;
         }
-        operations.put(op.id(), op);
+        remember(op);
         byKey.put(op.key(), op.id());
       }
       for (Operation op : operations.values()) {
