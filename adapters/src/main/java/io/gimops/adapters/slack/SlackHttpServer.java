@@ -32,8 +32,13 @@ import java.util.function.Consumer;
  *   <li>The signature is checked on those bytes ({@link SlackSignature}: stale, future, forged
  *       and missing signatures get 401 and reach nothing else).
  *   <li>Bolt's parser builds its request from the path, the query, every header and the body.
- *   <li>{@code App.run} blocks (OkHttp, auth.test), so it runs on an <em>unordered</em> worker
- *       pool; the event loop only reads and writes.
+ *   <li>Commands, buttons and view submissions, once the bot's identity is known, go through
+ *       Bolt without waiting on anything ({@link VerifiedApp#answersWithoutWaiting}): they run on
+ *       the event loop that read them and are answered from it, with no thread handoff at all.
+ *       Anything else (the Events API, whose middleware may call {@code bots.info}; any request
+ *       before {@code auth.test} has answered) runs on an <em>unordered</em> worker pool. A run on
+ *       the loop that takes longer than {@link #SLOW_ON_LOOP} is logged: it means a handler
+ *       waited on something it should have handed on.
  * </ol>
  */
 public final class SlackHttpServer implements AutoCloseable {
@@ -47,19 +52,40 @@ public final class SlackHttpServer implements AutoCloseable {
    */
   public static final int DEFAULT_WORKERS = Math.max(2, Runtime.getRuntime().availableProcessors());
 
+  /**
+   * Event loops to serve on, one per core (at least two); the bot's Vert.x has as many. Measured
+   * (SlackAckBenchmarkTest, 2 cores, flat out, p99 against Bolt on Jetty in the same run): one
+   * loop caps throughput below Jetty's (7,700 against 10,000 req/s); two: 13.0 against 16.1 ms;
+   * four, eight and sixteen let the OS deschedule a loop in the middle of its connections'
+   * requests while the others run on: 14.5 against 12.4, 19.9 against 14.7, 27.0 against 12.7 ms.
+   */
+  public static final int LOOPS = Math.max(2, Runtime.getRuntime().availableProcessors());
+
+  /** How often the bot's identity is read again ({@code auth.test}), on a worker. */
+  public static final java.time.Duration IDENTITY_REFRESH = java.time.Duration.ofMinutes(10);
+
+  /**
+   * A run of Bolt on the event loop longer than this is logged: a handler waited on something.
+   * (A command's first run on each loop, with its code not yet compiled, takes about 100 ms.)
+   */
+  public static final java.time.Duration SLOW_ON_LOOP = java.time.Duration.ofMillis(250);
+
+  private static final System.Logger LOG = System.getLogger(SlackHttpServer.class.getName());
+
   /** A request turned away before Bolt saw it, for the audit trail. */
   public record Rejection(int status, String reason, String path, String remoteAddress) {}
 
   private final Vertx vertx;
-  private final App app;
+  private final VerifiedApp app;
   private final SlackRequestParser parser;
   private final SlackSignature signature;
   private final WorkerExecutor workers;
   private final Consumer<Rejection> rejected;
   private HttpServer server;
   private String deployment;
+  private long identityTimer = -1;
 
-  private SlackHttpServer(Vertx vertx, App app, SlackSignature signature, int workerThreads,
+  private SlackHttpServer(Vertx vertx, VerifiedApp app, SlackSignature signature, int workerThreads,
       Consumer<Rejection> rejected) {
     this.vertx = vertx;
     this.app = app;
@@ -74,7 +100,7 @@ public final class SlackHttpServer implements AutoCloseable {
    *
    * @param maxBodyBytes larger bodies are answered 413
    */
-  public static SlackHttpServer start(Vertx vertx, App app, SlackSignature signature, String host, int port,
+  public static SlackHttpServer start(Vertx vertx, VerifiedApp app, SlackSignature signature, String host, int port,
       int maxBodyBytes, int workerThreads, Consumer<Rejection> rejected) {
     return start(vertx, app, signature, host, port, maxBodyBytes, workerThreads, rejected, r -> { });
   }
@@ -83,11 +109,17 @@ public final class SlackHttpServer implements AutoCloseable {
    * As above, with more routes on the same server (Alertmanager's webhook); without an app (no
    * signing secret: Slack over Socket Mode), only those routes.
    */
-  public static SlackHttpServer start(Vertx vertx, App app, SlackSignature signature, String host, int port,
+  public static SlackHttpServer start(Vertx vertx, VerifiedApp app, SlackSignature signature, String host, int port,
       int maxBodyBytes, int workerThreads, Consumer<Rejection> rejected, Consumer<Router> moreRoutes) {
     SlackHttpServer s = new SlackHttpServer(vertx, app, signature, workerThreads, rejected);
     Router router = Router.router(vertx);
     if (app != null && signature != null) {
+      // Started here, not lazily by the first request (on whichever thread it came).
+      if (app.status() != App.Status.Running) {
+        app.start();
+      }
+      s.readIdentity();
+      s.identityTimer = vertx.setPeriodic(IDENTITY_REFRESH.toMillis(), id -> s.readIdentity());
       router.post(EVENTS_PATH).handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes));
       router.post(EVENTS_PATH).handler(s::handle);
     }
@@ -104,10 +136,9 @@ public final class SlackHttpServer implements AutoCloseable {
             .end(new JsonObject().put("error", reason).encode());
       }
     });
-    // One server per event loop (up to two, as this machine has two cores): deployed as verticle
-    // instances they share the port, and Vert.x spreads connections over them, so one busy or
-    // descheduled loop never holds every request.
-    int loops = Math.min(2, Runtime.getRuntime().availableProcessors());
+    // One server per event loop: deployed as verticle instances they share the port, and Vert.x
+    // spreads connections over them.
+    int loops = LOOPS;
     List<HttpServer> started = java.util.Collections.synchronizedList(new ArrayList<>());
     // Vert.x shares a fixed port among the instances, not port 0: "any free port" is chosen first.
     int bind = port != 0 ? port : freePort(host);
@@ -152,27 +183,59 @@ public final class SlackHttpServer implements AutoCloseable {
         .requestBody(new String(raw, StandardCharsets.UTF_8))
         .remoteAddress(remote(ctx))
         .build();
-    // The response is written from the worker (Vert.x hands the write to the connection's event
-    // loop itself), so a request crosses threads once on its way in, not twice.
-    workers.executeBlocking(() -> {
-      Response res;
-      try {
-        res = app.run(parser.parse(request));
-      } catch (Exception e) {
-        ctx.response().setStatusCode(500).putHeader("Content-Type", "application/json")
-            .end(new JsonObject().put("error", "the bot failed to handle the request").encode());
+    com.slack.api.bolt.request.Request<?> parsed;
+    try {
+      parsed = parser.parse(request);
+    } catch (RuntimeException e) {
+      fail(ctx);
+      return;
+    }
+    if (app.answersWithoutWaiting(parsed.getRequestType())) {
+      long t0 = System.nanoTime();
+      run(ctx, parsed);
+      long took = System.nanoTime() - t0;
+      if (took > SLOW_ON_LOOP.toNanos()) {
+        LOG.log(System.Logger.Level.WARNING, "a " + parsed.getRequestType() + " request held the event loop for "
+            + took / 1_000_000 + " ms: a handler run there must only compute, and hand anything that waits on");
+      }
+    } else {
+      // The response is written from the worker (Vert.x hands the write to the connection's
+      // event loop itself).
+      workers.executeBlocking(() -> {
+        run(ctx, parsed);
         return null;
-      }
-      var out = ctx.response().setStatusCode(res.getStatusCode() == null ? 200 : res.getStatusCode());
-      if (res.getHeaders() != null) {
-        res.getHeaders().forEach((k, vs) -> vs.forEach(x -> out.headers().add(k, x)));
-      }
-      if (res.getContentType() != null) {
-        out.putHeader("Content-Type", res.getContentType());
-      }
-      out.end(res.getBody() == null ? "" : res.getBody());
-      return null;
-    }, false);
+      }, false);
+    }
+  }
+
+  /** Runs Bolt on one request and writes its response. */
+  private void run(RoutingContext ctx, com.slack.api.bolt.request.Request<?> parsed) {
+    Response res;
+    try {
+      res = app.run(parsed);
+    } catch (Exception e) {
+      fail(ctx);
+      return;
+    }
+    var out = ctx.response().setStatusCode(res.getStatusCode() == null ? 200 : res.getStatusCode());
+    if (res.getHeaders() != null) {
+      res.getHeaders().forEach((k, vs) -> vs.forEach(x -> out.headers().add(k, x)));
+    }
+    if (res.getContentType() != null) {
+      out.putHeader("Content-Type", res.getContentType());
+    }
+    out.end(res.getBody() == null ? "" : res.getBody());
+  }
+
+  private static void fail(RoutingContext ctx) {
+    ctx.response().setStatusCode(500).putHeader("Content-Type", "application/json")
+        .end(new JsonObject().put("error", "the bot failed to handle the request").encode());
+  }
+
+  /** Reads the bot's identity on a worker, so that requests never wait for {@code auth.test}. */
+  private void readIdentity() {
+    workers.executeBlocking(app::refreshIdentity, false)
+        .onSuccess(problem -> problem.ifPresent(p -> LOG.log(System.Logger.Level.WARNING, p)));
   }
 
   private static int freePort(String host) {
@@ -200,6 +263,9 @@ public final class SlackHttpServer implements AutoCloseable {
 
   @Override
   public void close() {
+    if (identityTimer >= 0) {
+      vertx.cancelTimer(identityTimer);
+    }
     if (deployment != null) {
       await(vertx.undeploy(deployment), "stop the Slack HTTP server");
     }

@@ -38,9 +38,11 @@ import java.util.regex.Pattern;
  * confirmation, the buttons of a prompt, and the one progress message per operation (updated in
  * place, details in its thread, a summary to the notifications channel at the end).
  *
- * <p>Every handler acknowledges at once. Reading the cluster snapshot is in memory; anything that
- * waits (the orchestrator's answer, Web API calls) continues on this class's own thread or the
- * {@link SlackPoster}'s, never on Bolt's request thread.
+ * <p>Every handler acknowledges at once, and commands, buttons and view submissions are run on the
+ * HTTP server's event loop ({@link io.gimops.adapters.slack.VerifiedApp}): a handler only reads
+ * memory (the cluster snapshot, the operations, the user groups) and computes. Anything that waits
+ * (the orchestrator's decision, Web API calls, writing the audit trail) continues on this class's
+ * own thread, the orchestrator's workers or the {@link SlackPoster}'s, never on the request's.
  */
 public final class SlackFrontEnd implements AutoCloseable {
 
@@ -121,7 +123,7 @@ public final class SlackFrontEnd implements AutoCloseable {
     var p = req.getPayload();
     Optional<String> retry = Optional.ofNullable(
         req.getHeaders().getFirstValue(io.gimops.adapters.slack.SlackHttpServer.RETRY_HEADER));
-    retry.ifPresent(n -> audit.accept(retryRecord(p.getUserId(), p.getChannelId(), "/gim " + p.getText(),
+    retry.ifPresent(n -> audit(retryRecord(p.getUserId(), p.getChannelId(), "/gim " + p.getText(),
         "slack-" + p.getTriggerId(), n, "")));
     // The trigger id is unique per invocation: a retried delivery maps to the same operation.
     Answer now = handle(actor(p.getUserId(), p.getUserName()), p.getChannelId(), p.getText(), "slack-" + p.getTriggerId(),
@@ -143,7 +145,7 @@ public final class SlackFrontEnd implements AutoCloseable {
         .replaceFirst("^/gim\\b\\s*", "");
     if (ctx.getRetryNum() != null) {
       boolean seen = seenEvents.containsKey(eventId);
-      audit.accept(retryRecord(e.getUser(), e.getChannel(), "@mention " + text, "slack-event-" + eventId,
+      audit(retryRecord(e.getUser(), e.getChannel(), "@mention " + text, "slack-event-" + eventId,
           ctx.getRetryNum().toString(), ctx.getRetryReason() == null ? "" : ctx.getRetryReason()));
       if (seen) {
         return ctx.ack();
@@ -171,6 +173,11 @@ public final class SlackFrontEnd implements AutoCloseable {
     });
     reply.accept(handle(actor(user, null), channel, text, "slack-event-" + eventId, reply));
     return ctx.ack();
+  }
+
+  /** Audited on this class's thread: writing the trail is I/O, and the request's thread is a loop. */
+  private void audit(io.gimops.bot.audit.AuditRecord record) {
+    later.execute(() -> audit.accept(record));
   }
 
   private io.gimops.bot.audit.AuditRecord retryRecord(String user, String channel, String request, String key,

@@ -72,9 +72,10 @@ public final class Bot implements AutoCloseable {
   private Bot(BotConfig config, Path work, Clock clock, Optional<OutputStream> auditOut, Map<String, String> variables) {
     long t0 = System.nanoTime();
     this.config = config;
-    // Small: the bot's work is waiting on helm and the API server, not computing.
-    // Two event loops: the HTTP server takes Slack's requests on both (SlackHttpServer).
-    this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2).setWorkerPoolSize(4)
+    // Small: the bot's work is waiting on helm and the API server, not computing. One event loop
+    // per core: Slack's commands and buttons are answered on them (SlackHttpServer.LOOPS).
+    this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(io.gimops.adapters.slack.SlackHttpServer.LOOPS)
+        .setWorkerPoolSize(4)
         .setInternalBlockingPoolSize(2));
     try {
       this.audit = audit(config, auditOut);

@@ -63,7 +63,7 @@ public final class SlackWiring implements AutoCloseable {
     slackConfig.setMethodsEndpointUrlPrefix(s.apiUrl());
     Slack slack = Slack.getInstance(slackConfig);
     // Token and secret are set here, never read by Bolt from the environment behind our back.
-    App app = new io.gimops.adapters.slack.VerifiedApp(AppConfig.builder().slack(slack).singleTeamBotToken(s.botToken())
+    io.gimops.adapters.slack.VerifiedApp app = new io.gimops.adapters.slack.VerifiedApp(AppConfig.builder().slack(slack).singleTeamBotToken(s.botToken())
         .signingSecret(s.signingSecret().isEmpty() ? "socket-mode-only" : s.signingSecret()).build());
     SlackPoster poster = new SlackPoster(slack.methods(s.botToken()), clock, SlackPoster.Limits.SLACK);
     SlackUserGroups groups = new SlackUserGroups(slack.methods(s.botToken()), java.time.Duration.ofMinutes(5));

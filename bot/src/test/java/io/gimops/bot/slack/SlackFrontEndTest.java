@@ -245,7 +245,8 @@ class SlackFrontEndTest {
     HttpResponse<String> r = signed.send(body, Long.toString(System.currentTimeMillis() / 1000),
         signed.sign(Long.toString(System.currentTimeMillis() / 1000), body), Map.of("X-Slack-Retry-Num", "1"));
     assertThat(r.statusCode()).isEqualTo(200);
-    assertThat(sandbox.auditLines()).anyMatch(l -> l.contains("\"kind\":\"retry\"") && l.contains("/gim status"));
+    await().atMost(AWAIT).until(() -> sandbox.auditLines().stream()
+        .anyMatch(l -> l.contains("\"kind\":\"retry\"") && l.contains("/gim status")));
   }
 
   private static long decisions() {

@@ -36,6 +36,7 @@ public final class FakeSlack implements AutoCloseable {
   private final AtomicInteger rateLimited = new AtomicInteger();
   private final AtomicInteger failing = new AtomicInteger();
   private volatile int retryAfterSeconds = 1;
+  private volatile boolean tokenRefused;
   private volatile io.vertx.core.http.ServerWebSocket socket;
   private final List<String> socketReceived = new CopyOnWriteArrayList<>();
 
@@ -91,6 +92,11 @@ public final class FakeSlack implements AutoCloseable {
     failing.set(n);
   }
 
+  /** From now on, {@code auth.test} answers like Slack for a revoked token ({@code invalid_auth}). */
+  public void refuseToken() {
+    tokenRefused = true;
+  }
+
   public List<Call> calls() {
     return List.copyOf(calls);
   }
@@ -135,6 +141,10 @@ public final class FakeSlack implements AutoCloseable {
       JsonObject answer = new JsonObject().put("ok", true);
       switch (method) {
         case "auth.test":
+          if (tokenRefused) {
+            answer = new JsonObject().put("ok", false).put("error", "invalid_auth");
+            break;
+          }
           answer.put("url", "https://gimops-test.slack.com/").put("team", "gimops").put("user", "gimops")
               .put("team_id", "T0GIMOPS").put("user_id", "U0BOT").put("bot_id", "B0BOT");
           break;
