@@ -140,12 +140,23 @@ public final class MockCluster implements AutoCloseable {
     }
   }
 
+  /**
+   * Closes the clients, then the server. The mock server's shutdown sometimes times out (10 s)
+   * on a busy machine while a watch it served is closing: that is the mock's own teardown, after
+   * the test has made its assertions, so it is reported on stderr rather than failing the test.
+   */
   @Override
   public void close() {
     synchronized (clients) {
       clients.forEach(KubernetesClient::close);
     }
-    server.shutdown();
+    dropWatches();
+    try {
+      server.shutdown();
+    } catch (IllegalStateException e) {
+      System.err.println("MockCluster: the fabric8 mock server did not shut down in time ("
+          + e.getMessage() + "); its port " + port + " is left to the JVM's exit");
+    }
   }
 
   /** Delegates to the mixed dispatcher and remembers the watch WebSockets it opens. */
