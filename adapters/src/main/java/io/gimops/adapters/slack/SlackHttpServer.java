@@ -32,13 +32,14 @@ import java.util.function.Consumer;
  *   <li>The signature is checked on those bytes ({@link SlackSignature}: stale, future, forged
  *       and missing signatures get 401 and reach nothing else).
  *   <li>Bolt's parser builds its request from the path, the query, every header and the body.
- *   <li>Commands, buttons and view submissions, once the bot's identity is known, go through
- *       Bolt without waiting on anything ({@link VerifiedApp#answersWithoutWaiting}): they run on
- *       the event loop that read them and are answered from it, with no thread handoff at all.
- *       Anything else (the Events API, whose middleware may call {@code bots.info}; any request
- *       before {@code auth.test} has answered) runs on an <em>unordered</em> worker pool. A run on
- *       the loop that takes longer than {@link #SLOW_ON_LOOP} is logged: it means a handler
- *       waited on something it should have handed on.
+ *   <li>Buttons and view submissions, once the bot's identity is known, go through Bolt without
+ *       waiting on anything ({@link VerifiedApp#answersWithoutWaiting}): they run on the event
+ *       loop that read them and are answered from it, with no thread handoff at all. Everything
+ *       else (slash commands, which compute their answer; the Events API, whose middleware may
+ *       call {@code bots.info}; any request before {@code auth.test} has answered) runs on an
+ *       <em>unordered</em> worker pool. A run on the loop that takes longer than
+ *       {@link #SLOW_ON_LOOP} is logged: it means a handler waited on something it should have
+ *       handed on.
  * </ol>
  */
 public final class SlackHttpServer implements AutoCloseable {
@@ -54,10 +55,11 @@ public final class SlackHttpServer implements AutoCloseable {
 
   /**
    * Event loops to serve on, one per core (at least two); the bot's Vert.x has as many. Measured
-   * (SlackAckBenchmarkTest, 2 cores, flat out, p99 against Bolt on Jetty in the same run): one
-   * loop caps throughput below Jetty's (7,700 against 10,000 req/s); two: 13.0 against 16.1 ms;
-   * four, eight and sixteen let the OS deschedule a loop in the middle of its connections'
-   * requests while the others run on: 14.5 against 12.4, 19.9 against 14.7, 27.0 against 12.7 ms.
+   * with commands answered on the loops (SlackAckBenchmarkTest, 2 cores, flat out, p99 against
+   * Bolt on Jetty in the same run): one loop capped throughput below Jetty's (7,700 against
+   * 10,000 req/s); two: 13.0 against 16.1 ms; four, eight and sixteen let the OS deschedule a
+   * loop in the middle of its connections' requests while the others run on: 14.5 against 12.4,
+   * 19.9 against 14.7, 27.0 against 12.7 ms.
    */
   public static final int LOOPS = Math.max(2, Runtime.getRuntime().availableProcessors());
 

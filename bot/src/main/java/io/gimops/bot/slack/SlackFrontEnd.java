@@ -38,11 +38,11 @@ import java.util.regex.Pattern;
  * confirmation, the buttons of a prompt, and the one progress message per operation (updated in
  * place, details in its thread, a summary to the notifications channel at the end).
  *
- * <p>Every handler acknowledges at once, and commands, buttons and view submissions are run on the
- * HTTP server's event loop ({@link io.gimops.adapters.slack.VerifiedApp}): a handler only reads
- * memory (the cluster snapshot, the operations, the user groups) and computes. Anything that waits
- * (the orchestrator's decision, Web API calls, writing the audit trail) continues on this class's
- * own thread, the orchestrator's workers or the {@link SlackPoster}'s, never on the request's.
+ * <p>Every handler acknowledges at once: it only reads memory (the cluster snapshot, the
+ * operations, the user groups) and computes. Buttons and view submissions run on the HTTP
+ * server's event loop ({@link io.gimops.adapters.slack.VerifiedApp}). Anything that waits (the
+ * orchestrator's decision, Web API calls, writing the audit trail) continues on this class's own
+ * thread, the orchestrator's workers or the {@link SlackPoster}'s, never on the request's.
  */
 public final class SlackFrontEnd implements AutoCloseable {
 

@@ -73,7 +73,7 @@ public final class Bot implements AutoCloseable {
     long t0 = System.nanoTime();
     this.config = config;
     // Small: the bot's work is waiting on helm and the API server, not computing. One event loop
-    // per core: Slack's commands and buttons are answered on them (SlackHttpServer.LOOPS).
+    // per core: Slack's requests are read on them, and buttons answered (SlackHttpServer.LOOPS).
     this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(io.gimops.adapters.slack.SlackHttpServer.LOOPS)
         .setWorkerPoolSize(4)
         .setInternalBlockingPoolSize(2));

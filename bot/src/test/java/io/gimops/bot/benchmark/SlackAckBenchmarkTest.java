@@ -198,7 +198,7 @@ class SlackAckBenchmarkTest {
       }
       out.append(String.format(Locale.ROOT, "%nserver cost per acknowledgement, one request at a time (%d x %d requests"
           + " per side; CPU time and bytes allocated by every thread of the JVM but the client's; a Jetty pool"
-          + " thread that exits takes its counts with it, so Jetty's figures are lower bounds):%n", COST_ROUNDS,
+          + " thread that exits meanwhile is not counted, so Jetty's figures are lower bounds):%n", COST_ROUNDS,
           COST_REQUESTS));
       for (int side = 0; side < 2; side++) {
         int k = side;
@@ -217,29 +217,38 @@ class SlackAckBenchmarkTest {
   static final int COST_ROUNDS = 3;
   static final int COST_REQUESTS = 5_000;
 
-  /** CPU microseconds and bytes allocated per acknowledgement, by every thread but the client's. */
+  /**
+   * CPU microseconds and bytes allocated per acknowledgement, by every thread but the client's:
+   * for each thread alive at the end, what it used since the start (or since it began). A thread
+   * that ended meanwhile is not counted.
+   */
   static double[] costPerAck(SignedSlack target) {
     var mx = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
     String body = target.slashCommand("console-operator", "C0GIMOPS", "status");
-    long[] before = serverThreads(mx);
+    Map<Long, long[]> before = serverThreads(mx);
     for (int i = 0; i < COST_REQUESTS; i++) {
       assertThat(target.send(body).statusCode()).isEqualTo(200);
     }
-    long[] after = serverThreads(mx);
-    return new double[] {(after[0] - before[0]) / 1000.0 / COST_REQUESTS, (after[1] - before[1]) / (double) COST_REQUESTS};
-  }
-
-  /** CPU nanoseconds and bytes allocated so far by the live threads other than the client's. */
-  private static long[] serverThreads(com.sun.management.ThreadMXBean mx) {
     long cpu = 0;
     long bytes = 0;
+    for (Map.Entry<Long, long[]> e : serverThreads(mx).entrySet()) {
+      long[] was = before.getOrDefault(e.getKey(), new long[2]);
+      cpu += Math.max(0, e.getValue()[0] - was[0]);
+      bytes += Math.max(0, e.getValue()[1] - was[1]);
+    }
+    return new double[] {cpu / 1000.0 / COST_REQUESTS, bytes / (double) COST_REQUESTS};
+  }
+
+  /** CPU nanoseconds and bytes allocated so far, by thread id, of the live threads but the client's. */
+  private static Map<Long, long[]> serverThreads(com.sun.management.ThreadMXBean mx) {
+    Map<Long, long[]> used = new java.util.HashMap<>();
     for (Thread t : Thread.getAllStackTraces().keySet()) {
       if (!t.getName().startsWith("HttpClient") && t != Thread.currentThread()) {
-        cpu += Math.max(0, mx.getThreadCpuTime(t.getId()));
-        bytes += Math.max(0, mx.getThreadAllocatedBytes(t.getId()));
+        used.put(t.getId(), new long[] {Math.max(0, mx.getThreadCpuTime(t.getId())),
+            Math.max(0, mx.getThreadAllocatedBytes(t.getId()))});
       }
     }
-    return new long[] {cpu, bytes};
+    return used;
   }
 
   private static App app(Slack client) {

@@ -24,9 +24,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Where Bolt runs in {@link SlackHttpServer}: commands and buttons on the event loop that read
- * them once the bot's identity is known (no thread handoff), events always on a worker, and every
- * request on a worker until {@code auth.test} has answered. Against the local fake Slack Web API
+ * Where Bolt runs in {@link SlackHttpServer}: buttons on the event loop that read them once the
+ * bot's identity is known (no thread handoff); commands (they compute their answer) and events
+ * (Bolt may call {@code bots.info}) on a worker; every request on a worker until
+ * {@code auth.test} has answered. Against the local fake Slack Web API
  * (no real Slack can be reached from here) and signed requests.
  */
 class SlackHttpServerDispatchTest {
@@ -82,19 +83,21 @@ class SlackHttpServerDispatchTest {
   }
 
   @Test
-  void commandsAndButtonsAreAnsweredOnTheEventLoopEventsOnAWorker() {
+  void buttonsAreAnsweredOnTheEventLoopCommandsAndEventsOnAWorker() {
     VerifiedApp app = app();
     SignedSlack signed = start(app);
-    await().atMost(AWAIT).until(() -> app.answersWithoutWaiting(RequestType.Command));
+    await().atMost(AWAIT).until(() -> app.answersWithoutWaiting(RequestType.BlockAction));
     assertThat(slack.calls("auth.test")).hasSize(1);
-
-    HttpResponse<String> r = signed.send(signed.slashCommand("U0OPS", "C0GIMOPS", "status"));
-    assertThat(r.statusCode()).isEqualTo(200);
-    assertThat(r.body()).contains("bot U0BOT");
-    assertThat(last()).startsWith("vert.x-eventloop-thread");
 
     assertThat(signed.send(signed.buttonClick("U0OPS", "C0GIMOPS", "press", "op-1")).statusCode()).isEqualTo(200);
     assertThat(last()).startsWith("vert.x-eventloop-thread");
+
+    // A command computes its answer: on the loop that would delay every other request it serves.
+    assertThat(app.answersWithoutWaiting(RequestType.Command)).isFalse();
+    HttpResponse<String> r = signed.send(signed.slashCommand("U0OPS", "C0GIMOPS", "status"));
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.body()).contains("bot U0BOT");
+    assertThat(last()).startsWith("slack-bolt");
 
     // Bolt's IgnoringSelfEvents may call bots.info for an event: never on the loop.
     assertThat(app.answersWithoutWaiting(RequestType.Event)).isFalse();
@@ -112,7 +115,7 @@ class SlackHttpServerDispatchTest {
     VerifiedApp app = app();
     SignedSlack signed = start(app);
     await().atMost(AWAIT).until(() -> slack.calls("auth.test").size() == 1);
-    assertThat(app.answersWithoutWaiting(RequestType.Command)).isFalse();
+    assertThat(app.answersWithoutWaiting(RequestType.BlockAction)).isFalse();
 
     HttpResponse<String> r = signed.send(signed.slashCommand("U0OPS", "C0GIMOPS", "status"));
     assertThat(r.statusCode()).isEqualTo(200);
@@ -120,8 +123,8 @@ class SlackHttpServerDispatchTest {
     assertThat(last()).startsWith("slack-bolt");
     assertThat(slack.calls("auth.test")).hasSize(2);
 
-    assertThat(app.answersWithoutWaiting(RequestType.Command)).isTrue();
-    assertThat(signed.send(signed.slashCommand("U0OPS", "C0GIMOPS", "status")).statusCode()).isEqualTo(200);
+    assertThat(app.answersWithoutWaiting(RequestType.BlockAction)).isTrue();
+    assertThat(signed.send(signed.buttonClick("U0OPS", "C0GIMOPS", "press", "op-2")).statusCode()).isEqualTo(200);
     assertThat(last()).startsWith("vert.x-eventloop-thread");
   }
 
@@ -130,7 +133,7 @@ class SlackHttpServerDispatchTest {
     slack.refuseToken();
     VerifiedApp app = app();
     SignedSlack signed = start(app);
-    await().atMost(AWAIT).until(() -> app.answersWithoutWaiting(RequestType.Command));
+    await().atMost(AWAIT).until(() -> app.answersWithoutWaiting(RequestType.BlockAction));
 
     HttpResponse<String> r = signed.send(signed.slashCommand("U0OPS", "C0GIMOPS", "upgrade gim"));
     assertThat(r.statusCode()).isEqualTo(401);
