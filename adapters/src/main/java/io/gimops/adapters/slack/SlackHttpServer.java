@@ -68,7 +68,7 @@ public final class SlackHttpServer implements AutoCloseable {
 
   /**
    * A run of Bolt on the event loop longer than this is logged: a handler waited on something.
-   * (A command's first run on each loop, with its code not yet compiled, takes about 100 ms.)
+   * (A first run on each loop, with its code not yet compiled, can take about 100 ms.)
    */
   public static final java.time.Duration SLOW_ON_LOOP = java.time.Duration.ofMillis(250);
 
