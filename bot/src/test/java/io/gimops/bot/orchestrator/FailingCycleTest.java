@@ -76,7 +76,9 @@ class FailingCycleTest extends OneBotInTheSandbox {
     assertThat(gsp.version()).contains(versions.get(versions.size() - 3));
     assertThat(sandbox.helmCalls()).filteredOn(c -> c.startsWith("rollback")).singleElement().asString()
         .startsWith("rollback gsp 1 -n gsp --timeout 15m");
-    assertThat(o.operation(op.id()).orElseThrow().state()).isEqualTo(OperationState.ROLLED_BACK);
+    // The failed operation is marked just after the rollback's success is committed; reads do not
+    // wait for the orchestrator's lock, so the two may be seen one after the other.
+    assertThat(awaitState(o, op.id(), OperationState.ROLLED_BACK).state()).isEqualTo(OperationState.ROLLED_BACK);
 
     // The same choice again (a double click) starts nothing new.
     Submission again = join(o.choose(op.id(), "1", "f-3", OPERATOR));
