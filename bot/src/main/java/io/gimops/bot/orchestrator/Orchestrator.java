@@ -189,12 +189,17 @@ public final class Orchestrator implements AutoCloseable {
     return order.stream().map(readable::get).toList();
   }
 
-  /** Keeps an operation's latest state; under this lock. */
+  /** Keeps an operation's latest state and shows it to readers; under this lock. */
   private void remember(Operation op) {
-    if (operations.put(op.id(), op) == null) {
+    operations.put(op.id(), op);
+    expose(op);
+  }
+
+  /** Shows readers an operation's state (once it is journaled and audited); under this lock. */
+  private void expose(Operation op) {
+    if (readable.put(op.id(), op) == null) {
       order.add(op.id());
     }
-    readable.put(op.id(), op);
   }
 
   public ClusterSnapshot snapshot(String environment) {
@@ -460,7 +465,7 @@ public final class Orchestrator implements AutoCloseable {
       next = next.withCancelRequest(current.cancelledBy().get(), next.updatedAt());
     }
     saveDurably(next);
-    remember(next);
+    operations.put(next.id(), next);
     if (before.state() != next.state() || current.state() != next.state()) {
       audit.record(new AuditRecord(next.updatedAt(), "state", Optional.of(next.id()), next.environment(),
           next.channel(), next.requestedBy().userId(), next.summary(), next.state().id(),
@@ -474,6 +479,9 @@ public final class Orchestrator implements AutoCloseable {
             + next.id() + "; the next leader releases it: " + e.getMessage());
       }
     }
+    // Readers see the new state after the journal and the audit trail have it, and before its
+    // events go out (a subscriber reading the operation sees what the event says).
+    expose(next);
     for (OperationEvent e : events) {
       publish(e);
     }
