@@ -263,12 +263,10 @@ class SlackAckBenchmarkTest {
       java.util.NavigableMap<Long, Long> micros) {
 
     static Run of(List<Long> nanos, long errors, Duration took) {
-      List<Long> sorted = new ArrayList<>(nanos);
-      Collections.sort(sorted);
       java.util.NavigableMap<Long, Long> micros = new java.util.TreeMap<>();
-      sorted.forEach(n -> micros.merge(n / 1000, 1L, Long::sum));
-      return new Run(sorted.size(), sorted.size() / (took.toNanos() / 1e9), sorted.get((int) (sorted.size() * 0.50)) / 1e6,
-          sorted.get(Math.min(sorted.size() - 1, (int) (sorted.size() * 0.99))) / 1e6, errors, micros);
+      nanos.forEach(n -> micros.merge(n / 1000, 1L, Long::sum));
+      return new Run(nanos.size(), nanos.size() / (took.toNanos() / 1e9), percentile(micros, 0.50),
+          percentile(micros, 0.99), errors, micros);
     }
   }
 
