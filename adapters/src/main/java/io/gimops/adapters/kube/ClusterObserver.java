@@ -75,8 +75,8 @@ public final class ClusterObserver implements AutoCloseable {
 
   private enum Health { STARTING, HEALTHY, UNHEALTHY }
 
-  /** What readers see; replaced as a whole. */
-  private record Published(ClusterView view, Health health, Optional<String> reason) {}
+  /** What readers see; replaced as a whole, and counted ({@code generation}) each time. */
+  private record Published(ClusterView view, Health health, Optional<String> reason, long generation) {}
 
   private final KubernetesClient client;
   private final Environment environment;
@@ -118,7 +118,7 @@ public final class ClusterObserver implements AutoCloseable {
     this.watchGrace = b.watchGrace;
     this.changes = new ChangeDetector(environment.name());
     this.published = new Published(ClusterView.EMPTY, Health.STARTING,
-        Optional.of("starting: the observer has not listed " + environment.name() + " yet"));
+        Optional.of("starting: the observer has not listed " + environment.name() + " yet"), 0);
     this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "gimops-observer-" + environment.name());
       t.setDaemon(true);
@@ -286,6 +286,15 @@ public final class ClusterObserver implements AutoCloseable {
         .backlog(backlog == null ? List.of() : backlog).build();
   }
 
+  /**
+   * Changes whenever what {@link #snapshot()} is made of changes (a new view of the cluster, or
+   * the observer's health), and only then; metrics, which the snapshot asks for as it is made,
+   * are not counted. For readers that keep something derived from a snapshot.
+   */
+  public long version() {
+    return published.generation();
+  }
+
   /** Each service's Helm release as its Secrets say: revisions, chart, app version, problems. */
   public Map<ServiceKind, ReleaseHistory> releases() {
     Map<ServiceKind, ReleaseHistory> out = new EnumMap<>(ServiceKind.class);
@@ -379,7 +388,7 @@ public final class ClusterObserver implements AutoCloseable {
     pruneDecoded();
     List<ClusterEvent> events = changes.next(view, clock.instant());
     Published p = published;
-    published = new Published(view, p.health(), p.reason());
+    published = new Published(view, p.health(), p.reason(), p.generation() + 1);
     deliver(events);
   }
 
@@ -439,7 +448,10 @@ public final class ClusterObserver implements AutoCloseable {
     if (relisted || health != before) {
       recompute();
     }
-    published = new Published(published.view(), health, reason);
+    Published p = published;
+    if (health != p.health() || !reason.equals(p.reason())) {
+      published = new Published(p.view(), health, reason, p.generation() + 1);
+    }
     if (transition != null) {
       deliver(List.of(transition));
     }

@@ -53,6 +53,8 @@ public final class SlackFrontEnd implements AutoCloseable {
   private final SlackPoster poster;
   private final Optional<String> notifications;
   private final Clock clock;
+  /** Status tables: a burst of {@code /gim status} in a busy channel renders one a second. */
+  private final io.gimops.bot.conversation.StatusBoard statusBoard;
   private final ExecutorService later = Executors.newSingleThreadExecutor(r -> {
     Thread t = new Thread(r, "slack-front-end");
     t.setDaemon(true);
@@ -94,6 +96,7 @@ public final class SlackFrontEnd implements AutoCloseable {
     this.poster = poster;
     this.notifications = notifications;
     this.clock = clock;
+    this.statusBoard = new io.gimops.bot.conversation.StatusBoard(orchestrator, clock);
     app.command("/gim", this::command);
     app.event(com.slack.api.model.event.AppMentionEvent.class, this::mention);
     app.blockAction(SlackBlocks.CONFIRM, this::confirm);
@@ -213,8 +216,7 @@ public final class SlackFrontEnd implements AutoCloseable {
       return Answer.toRequester("There is no environment " + env.get() + ".");
     }
     if (command instanceof Command.Status s) {
-      return Answer.toChannel("```" + TextViews.status(runtime.get().environment(), runtime.get().snapshot(),
-          orchestrator.catalog(), orchestrator.policy(), clock.instant(), s.service().stream().toList()) + "```");
+      return Answer.toChannel("```" + statusBoard.status(runtime.get(), s.service().stream().toList()) + "```");
     }
     if (command instanceof Command.Releases r) {
       return Answer.toRequester("```" + TextViews.releases(r.service(), orchestrator.catalog(), runtime.get().snapshot()) + "```");
