@@ -1,7 +1,9 @@
 package io.gimops.adapters.slack;
 
+import com.slack.api.app_backend.slash_commands.payload.SlashCommandPayload;
 import com.slack.api.bolt.App;
 import com.slack.api.bolt.request.RequestHeaders;
+import com.slack.api.bolt.request.builtin.SlashCommandRequest;
 import com.slack.api.bolt.response.Response;
 import com.slack.api.bolt.util.SlackRequestParser;
 import io.vertx.core.Future;
@@ -31,7 +33,8 @@ import java.util.function.Consumer;
  *   <li>The body is read up to a limit (413 above it) and kept as the bytes Slack sent.
  *   <li>The signature is checked on those bytes ({@link SlackSignature}: stale, future, forged
  *       and missing signatures get 401 and reach nothing else).
- *   <li>Bolt's parser builds its request from the path, the query, every header and the body.
+ *   <li>A slash command is read from the form Vert.x has decoded ({@link SlashCommandForm});
+ *       anything else, by Bolt's parser, from the path, the query, every header and the body.
  *   <li>Buttons and view submissions, once the bot's identity is known, go through Bolt without
  *       waiting on anything ({@link VerifiedApp#answersWithoutWaiting}): they run on the event
  *       loop that read them and are answered from it, with no thread handoff at all. Everything
@@ -178,16 +181,15 @@ public final class SlackHttpServer implements AutoCloseable {
     ctx.request().headers().names().forEach(n -> headers.put(n, new ArrayList<>(ctx.request().headers().getAll(n))));
     Map<String, List<String>> query = new HashMap<>();
     ctx.queryParams().names().forEach(n -> query.put(n, new ArrayList<>(ctx.queryParams().getAll(n))));
-    SlackRequestParser.HttpRequest request = SlackRequestParser.HttpRequest.builder()
-        .requestUri(ctx.request().path())
-        .queryString(query)
-        .headers(new RequestHeaders(headers))
-        .requestBody(new String(raw, StandardCharsets.UTF_8))
-        .remoteAddress(remote(ctx))
-        .build();
+    String text = new String(raw, StandardCharsets.UTF_8);
+    RequestHeaders requestHeaders = new RequestHeaders(headers);
     com.slack.api.bolt.request.Request<?> parsed;
     try {
-      parsed = parser.parse(request);
+      var command = SlashCommandForm.read(text, ctx.request().formAttributes());
+      parsed = command.isPresent()
+          ? slashCommand(text, command.get(), requestHeaders, query, remote(ctx))
+          : parser.parse(SlackRequestParser.HttpRequest.builder().requestUri(ctx.request().path()).queryString(query)
+              .headers(requestHeaders).requestBody(text).remoteAddress(remote(ctx)).build());
     } catch (RuntimeException e) {
       fail(ctx);
       return;
@@ -208,6 +210,21 @@ public final class SlackHttpServer implements AutoCloseable {
         return null;
       }, false);
     }
+  }
+
+  /**
+   * Bolt's request for a slash command already read ({@link SlashCommandForm}), finished as
+   * Bolt's parser finishes every request: its context from the app's configuration, the query
+   * string, and the client's address ({@code X-Forwarded-For} first).
+   */
+  private com.slack.api.bolt.request.Request<?> slashCommand(String body, SlashCommandPayload payload,
+      RequestHeaders headers, Map<String, List<String>> query, String remote) {
+    SlashCommandRequest r = new SlashCommandRequest(body, payload, headers);
+    r.updateContext(app.config());
+    query.forEach((k, vs) -> r.getQueryString().computeIfAbsent(k, x -> new ArrayList<>()).addAll(vs));
+    String forwarded = headers.getFirstValue("X-FORWARDED-FOR");
+    r.setClientIpAddress(forwarded != null ? forwarded : remote);
+    return r;
   }
 
   /** Runs Bolt on one request and writes its response. */
