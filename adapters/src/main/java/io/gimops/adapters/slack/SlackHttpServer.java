@@ -35,11 +35,11 @@ import java.util.function.Consumer;
  *       and missing signatures get 401 and reach nothing else).
  *   <li>A slash command is read from the form Vert.x has decoded ({@link SlashCommandForm});
  *       anything else, by Bolt's parser, from the path, the query, every header and the body.
- *   <li>Buttons and view submissions, once the bot's identity is known, go through Bolt without
- *       waiting on anything ({@link VerifiedApp#answersWithoutWaiting}): they run on the event
- *       loop that read them and are answered from it, with no thread handoff at all. Everything
- *       else (slash commands, which compute their answer; the Events API, whose middleware may
- *       call {@code bots.info}; any request before {@code auth.test} has answered) runs on an
+ *   <li>Slash commands, buttons and view submissions, once the bot's identity is known, go
+ *       through Bolt without waiting on anything ({@link VerifiedApp#answersWithoutWaiting}):
+ *       they run on the event loop that read them and are answered from it, with no thread
+ *       handoff at all. Everything else (the Events API, whose middleware may call
+ *       {@code bots.info}; any request before {@code auth.test} has answered) runs on an
  *       <em>unordered</em> worker pool. A run on the loop that takes longer than
  *       {@link #SLOW_ON_LOOP} is logged: it means a handler waited on something it should have
  *       handed on.
@@ -57,14 +57,18 @@ public final class SlackHttpServer implements AutoCloseable {
   public static final int DEFAULT_WORKERS = Math.max(2, Runtime.getRuntime().availableProcessors());
 
   /**
-   * Event loops to serve on, one per core (at least two); the bot's Vert.x has as many. Measured
-   * with commands answered on the loops (SlackAckBenchmarkTest, 2 cores, flat out, p99 against
-   * Bolt on Jetty in the same run): one loop capped throughput below Jetty's (7,700 against
-   * 10,000 req/s); two: 13.0 against 16.1 ms; four, eight and sixteen let the OS deschedule a
-   * loop in the middle of its connections' requests while the others run on: 14.5 against 12.4,
-   * 19.9 against 14.7, 27.0 against 12.7 ms.
+   * Event loops to serve on: two per core, as Vert.x's own default; the bot's Vert.x has as many.
+   * Measured (SlackAckBenchmarkTest, 2 cores, wrk with 16 connections, commands answered on the
+   * loops, p99 against Bolt on Jetty in the same run). Flat out, two loops: 8.3 against 13.3 ms;
+   * four: 10.1 against 11.5 and 9.4 against 13.0 ms; eight: 13.4 against 11.3 ms (eight threads
+   * queue for two cores). Paced, two loops were behind (14.6 against 8.3 ms): a loop that serves
+   * eight connections and is always busy is the thread the OS makes wait longest when it wakes,
+   * and all its connections wait with it; four were ahead in one run (8.6 against 13.9 ms) and
+   * behind in the next (19.5 against 12.7 ms): paced p99s swing by 2-3x from run to run here.
+   * In an alert storm (AlertStormBenchmarkTest) two loops answered commands with p99 39-48 ms,
+   * four with 48-56 ms.
    */
-  public static final int LOOPS = Math.max(2, Runtime.getRuntime().availableProcessors());
+  public static final int LOOPS = 2 * Math.max(1, Runtime.getRuntime().availableProcessors());
 
   /** How often the bot's identity is read again ({@code auth.test}), on a worker. */
   public static final java.time.Duration IDENTITY_REFRESH = java.time.Duration.ofMinutes(10);
