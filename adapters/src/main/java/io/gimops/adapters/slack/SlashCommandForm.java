@@ -13,7 +13,7 @@ import java.util.function.BiConsumer;
  * a third of what acknowledging {@code /gim status} allocated, and a fifth of its CPU
  * (SlackAckBenchmarkTest, profiled). Read here, the payload is the one Bolt's parser makes of
  * the same body as Slack sends it (every {@code &} and {@code =} in a value percent-encoded),
- * field for field: SlashCommandFormTest compares the two.
+ * field for field: SlackHttpServerDispatchTest compares the two.
  */
 final class SlashCommandForm {
 

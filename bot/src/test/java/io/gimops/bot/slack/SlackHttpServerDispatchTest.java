@@ -3,11 +3,16 @@ package io.gimops.bot.slack;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.google.gson.Gson;
 import com.slack.api.Slack;
 import com.slack.api.SlackConfig;
 import com.slack.api.bolt.AppConfig;
+import com.slack.api.bolt.request.RequestHeaders;
 import com.slack.api.bolt.request.RequestType;
+import com.slack.api.bolt.request.builtin.SlashCommandRequest;
+import com.slack.api.bolt.util.SlackRequestParser;
 import com.slack.api.model.event.AppMentionEvent;
+import com.slack.api.util.json.GsonFactory;
 import io.gimops.adapters.slack.SlackHttpServer;
 import io.gimops.adapters.slack.SlackSignature;
 import io.gimops.adapters.slack.VerifiedApp;
@@ -17,6 +22,7 @@ import io.vertx.core.Vertx;
 import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -24,10 +30,12 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Where Bolt runs in {@link SlackHttpServer}: commands and buttons on the event loop that read
- * them once the bot's identity is known (no thread handoff); events (Bolt may call
- * {@code bots.info}) on a worker; every request on a worker until {@code auth.test} has answered. Against the local fake Slack Web API
- * (no real Slack can be reached from here) and signed requests.
+ * How {@link SlackHttpServer} hands requests to Bolt. Where Bolt runs: commands and buttons on
+ * the event loop that read them once the bot's identity is known (no thread handoff); events
+ * (Bolt may call {@code bots.info}) on a worker; every request on a worker until
+ * {@code auth.test} has answered. And what a slash command becomes: read from the form Vert.x
+ * decoded, it is what Bolt's own parser makes of it. Against the local fake Slack Web API (no
+ * real Slack can be reached from here) and signed requests.
  */
 class SlackHttpServerDispatchTest {
 
@@ -37,6 +45,7 @@ class SlackHttpServerDispatchTest {
   private final FakeSlack slack = new FakeSlack();
   private final Vertx vertx = Vertx.vertx();
   private final List<String> threads = new CopyOnWriteArrayList<>();
+  private final List<SlashCommandRequest> commands = new CopyOnWriteArrayList<>();
   private SlackHttpServer server;
 
   @AfterEach
@@ -58,6 +67,7 @@ class SlackHttpServerDispatchTest {
         .singleTeamBotToken("xoxb-dispatch").signingSecret(SECRET).build());
     app.command("/gim", (req, ctx) -> {
       threads.add(Thread.currentThread().getName());
+      commands.add(req);
       return ctx.ack("bot " + ctx.getBotUserId());
     });
     app.blockAction("press", (req, ctx) -> {
@@ -139,5 +149,84 @@ class SlackHttpServerDispatchTest {
     assertThat(r.body()).contains("token is not accepted by Slack", "invalid_auth");
     assertThat(threads).isEmpty();
     assertThat(slack.calls("auth.test")).hasSize(1);
+  }
+
+  /**
+   * A slash command is read from the form Vert.x has decoded, not by Bolt's
+   * {@code SlackRequestParser}: the handler must be given what Bolt's parser would have given it
+   * for the same body, field by field. Each body goes both ways through the same app (its
+   * middleware and handler): over HTTP to the server, and straight into Bolt's parser and
+   * {@code App.run}.
+   */
+  @Test
+  void theHandlerIsGivenWhatBoltsParserWouldHaveGivenIt() throws Exception {
+    VerifiedApp app = app();
+    SignedSlack signed = start(app);
+    await().atMost(AWAIT).until(() -> app.answersWithoutWaiting(RequestType.BlockAction));
+    SlackRequestParser bolts = new SlackRequestParser(app.config());
+    Gson gson = GsonFactory.createSnakeCase();
+    List<SlashCommandRequest> mine = new java.util.ArrayList<>();
+
+    List<String> bodies = List.of(
+        signed.slashCommand("U0OPS", "C0GIMOPS", "status"),
+        // Spaces, quotes, '&', '=', '+', '%', accents and an emoji, as Slack encodes them.
+        signed.slashCommand("U0OPS", "C0GIMOPS", "upgrade gim --reason \"fix & go = now, +1 100%\" déjà ✓ 🚀"),
+        // No text: Bolt leaves an empty field unset.
+        signed.slashCommand("U0OPS", "C0GIMOPS", ""),
+        // An Enterprise Grid install, a field Bolt does not read, one it reads twice (the last counts).
+        "token=t&team_id=T1&team_domain=acme&enterprise_id=E1&enterprise_name=Acme+Corp&is_enterprise_install=true"
+            + "&channel_id=C1&channel_name=ops&user_id=U1&user_name=ann&command=%2Fgim&text=status&text=ops"
+            + "&api_app_id=A1&response_url=https%3A%2F%2Fhooks.slack.com%2Fcommands%2FT1%2F1%2Fx&trigger_id=tr.1"
+            + "&unknown=x");
+    for (String body : bodies) {
+      String ts = Long.toString(System.currentTimeMillis() / 1000);
+      String signature = signed.sign(ts, body);
+      assertThat(signed.send(body, ts, signature, Map.of("X-Forwarded-For", "203.0.113.7")).statusCode())
+          .isEqualTo(200);
+      SlashCommandRequest ours = commands.get(commands.size() - 1);
+      mine.add(ours);
+
+      Map<String, List<String>> headers = new LinkedHashMap<>();
+      headers.put("content-type", List.of("application/x-www-form-urlencoded"));
+      headers.put(SlackSignature.TIMESTAMP_HEADER.toLowerCase(), List.of(ts));
+      headers.put(SlackSignature.SIGNATURE_HEADER.toLowerCase(), List.of(signature));
+      headers.put("x-forwarded-for", List.of("203.0.113.7"));
+      var parsed = bolts.parse(SlackRequestParser.HttpRequest.builder().requestUri(SlackHttpServer.EVENTS_PATH)
+          .queryString(Map.of()).headers(new RequestHeaders(headers)).requestBody(body).remoteAddress("127.0.0.1")
+          .build());
+      assertThat(parsed.getRequestType()).isEqualTo(RequestType.Command);
+      app.run(parsed);
+      SlashCommandRequest theirs = commands.get(commands.size() - 1);
+      assertThat(theirs).isNotSameAs(ours);
+
+      assertThat(ours.getRequestType()).isEqualTo(RequestType.Command);
+      assertThat(gson.toJson(ours.getPayload())).as(body).isEqualTo(gson.toJson(theirs.getPayload()));
+      assertThat(ours.getRequestBodyAsString()).isEqualTo(body);
+      assertThat(ours.getClientIpAddress()).isEqualTo(theirs.getClientIpAddress()).isEqualTo("203.0.113.7");
+      assertThat(ours.getQueryString()).isEqualTo(theirs.getQueryString());
+      var a = ours.getContext();
+      var b = theirs.getContext();
+      assertThat(List.of(String.valueOf(a.getTeamId()), String.valueOf(a.getEnterpriseId()),
+          String.valueOf(a.getRequestUserId()), String.valueOf(a.getChannelId()), String.valueOf(a.getResponseUrl()),
+          String.valueOf(a.getTriggerId()), String.valueOf(a.getBotToken()), String.valueOf(a.getBotUserId()),
+          String.valueOf(a.isEnterpriseInstall())))
+          .as(body)
+          .isEqualTo(List.of(String.valueOf(b.getTeamId()), String.valueOf(b.getEnterpriseId()),
+              String.valueOf(b.getRequestUserId()), String.valueOf(b.getChannelId()),
+              String.valueOf(b.getResponseUrl()), String.valueOf(b.getTriggerId()), String.valueOf(b.getBotToken()),
+              String.valueOf(b.getBotUserId()), String.valueOf(b.isEnterpriseInstall())));
+    }
+    // Read, not merely equal: the values themselves.
+    assertThat(mine.get(1).getPayload().getText())
+        .isEqualTo("upgrade gim --reason \"fix & go = now, +1 100%\" déjà ✓ 🚀");
+    assertThat(mine.get(2).getPayload().getText()).isNull();
+    assertThat(mine.get(2).getPayload().getCommand()).isEqualTo("/gim");
+    assertThat(mine.get(2).getPayload().getUserId()).isEqualTo("U0OPS");
+    assertThat(mine.get(2).getPayload().getChannelId()).isEqualTo("C0GIMOPS");
+    assertThat(mine.get(2).getPayload().getTriggerId()).startsWith("trigger-");
+    assertThat(mine.get(3).getPayload().getText()).isEqualTo("ops");
+    assertThat(mine.get(3).getPayload().getEnterpriseName()).isEqualTo("Acme Corp");
+    assertThat(mine.get(3).getPayload().getResponseUrl()).isEqualTo("https://hooks.slack.com/commands/T1/1/x");
+    assertThat(mine.get(3).getContext().getRequestUserId()).isEqualTo("U1");
   }
 }
