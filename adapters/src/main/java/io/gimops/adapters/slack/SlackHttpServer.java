@@ -60,11 +60,11 @@ public final class SlackHttpServer implements AutoCloseable {
    * Event loops to serve on: two per core, as Vert.x's own default; the bot's Vert.x has as many.
    * Measured (SlackAckBenchmarkTest, 2 cores, wrk with 16 connections, commands answered on the
    * loops, p99 against Bolt on Jetty in the same run). Flat out, two loops: 8.3 against 13.3 ms;
-   * four: 10.1 against 11.5 and 9.4 against 13.0 ms; eight: 13.4 against 11.3 ms (eight threads
-   * queue for two cores). Paced, two loops were behind (14.6 against 8.3 ms): a loop that serves
-   * eight connections and is always busy is the thread the OS makes wait longest when it wakes,
-   * and all its connections wait with it; four were ahead in one run (8.6 against 13.9 ms) and
-   * behind in the next (19.5 against 12.7 ms): paced p99s swing by 2-3x from run to run here.
+   * four: 10.1 against 11.5, 9.4 against 13.0, 12.8 against 11.3 ms in three runs; eight: 13.4
+   * against 11.3 ms (eight threads queue for two cores). Paced, two loops were behind (14.6
+   * against 8.3 ms): a loop that serves eight connections and is always busy is the thread the OS
+   * makes wait longest when it wakes, and all its connections wait with it; four: 8.6 against
+   * 13.9, 19.5 against 12.7, 7.9 against 8.2 ms. Paced p99s swing 2-3x from run to run here.
    * In an alert storm (AlertStormBenchmarkTest) two loops answered commands with p99 39-48 ms,
    * four with 48-56 ms.
    */
