@@ -49,6 +49,12 @@ class StatusBoardTest {
       Bot bot = sandbox.bot("status-bot", SandboxWorld.Pace.TEST);
       SandboxBots.awaitLeading(bot);
       EnvironmentRuntime env = bot.orchestrator().environment(SandboxWorld.ENVIRONMENT).orElseThrow();
+      // The sandbox settled (every pod ready, metrics seen), so that nothing but the test moves
+      // what the tables are made of.
+      await().atMost(SandboxBots.AWAIT).until(() -> java.util.Arrays.stream(ServiceKind.values())
+          .map(k -> env.snapshot().service(k))
+          .allMatch(s -> s.installed() && s.desiredReplicas() > 0 && s.readyReplicas() == s.desiredReplicas()
+              && s.metrics() == io.gimops.policies.domain.MetricPresence.PRESENT));
       HandClock clock = new HandClock();
       StatusBoard board = new StatusBoard(bot.orchestrator(), clock);
 
