@@ -43,15 +43,17 @@ final class Schedstat {
 
   /**
    * What the threads alive at {@code after} used since {@code before} (all of it, for a thread
-   * that began meanwhile): {cpu, waiting for a core}. A thread that ended meanwhile is not
-   * counted, so for a pool whose threads come and go the figures are lower bounds.
+   * that began meanwhile), the first {@code counters} counters; never less than nothing per thread (a counter read
+   * as it ended). A thread that ended meanwhile is not counted, so for a pool whose threads come
+   * and go the figures are lower bounds.
    */
-  static long[] since(Map<String, long[]> before, Map<String, long[]> after) {
-    long[] sum = new long[2];
-    after.forEach((tid, now) -> {
-      long[] was = before.getOrDefault(tid, new long[2]);
-      sum[0] += now[0] - was[0];
-      sum[1] += now[1] - was[1];
+  static <K> long[] since(Map<K, long[]> before, Map<K, long[]> after, int counters) {
+    long[] sum = new long[counters];
+    after.forEach((thread, now) -> {
+      long[] was = before.getOrDefault(thread, new long[counters]);
+      for (int i = 0; i < counters; i++) {
+        sum[i] += Math.max(0, now[i] - was[i]);
+      }
     });
     return sum;
   }
