@@ -157,6 +157,16 @@ public final class Console implements AutoCloseable {
     if (command instanceof Command.Help h) {
       return h.topic().map(CommandReference::help).orElseGet(CommandReference::overview) + "\n" + consoleHelp();
     }
+    if (command instanceof Command.Status || command instanceof Command.Releases || command instanceof Command.History
+        || command instanceof Command.Ops || command instanceof Command.Plan) {
+      // Rule 12 for reads, as in Slack: a role in the environment, from its channel.
+      io.gimops.policies.decision.Finding door = orchestrator.gate().admit(actor, channel(env), false, env,
+          command instanceof Command.Plan ? io.gimops.policies.decision.Action.PLAN
+              : io.gimops.policies.decision.Action.VIEW, text);
+      if (door.refuses()) {
+        return "Not answered (rule 12): " + door.message() + ".\n";
+      }
+    }
     if (command instanceof Command.Status s) {
       ClusterSnapshot snap = orchestrator.snapshot(env);
       return TextViews.status(environment, snap, orchestrator.catalog(), orchestrator.policy(), clock.instant(),
@@ -172,7 +182,7 @@ public final class Console implements AutoCloseable {
       return TextViews.operations(orchestrator.operations().stream().filter(o -> o.environment().equals(env)).toList());
     }
     if (command instanceof Command.Cancel c) {
-      return answer(orchestrator.cancel(c.opId(), actor), "cancel");
+      return answer(orchestrator.cancel(c.opId(), actor, channel(env)), "cancel");
     }
     LifecycleRequest lifecycle = Requests.lifecycle(command).orElseThrow();
     Request request = Request.of(key, actor, channel(env), env, lifecycle).withOverride(command.overrideReason());

@@ -75,6 +75,7 @@ public final class Orchestrator implements AutoCloseable {
   private final PolicyEngine engine;
   private volatile ReleaseCatalog catalog;
   private final AccessPolicy access;
+  private final AccessGate gate;
   private final Map<String, EnvironmentRuntime> environments;
   private final OperationJournal journal;
   private final EnvironmentLocks locks;
@@ -110,6 +111,7 @@ public final class Orchestrator implements AutoCloseable {
     this.engine = new PolicyEngine(b.policy, b.clock);
     this.catalog = Objects.requireNonNull(b.catalog, "catalog");
     this.access = Objects.requireNonNull(b.access, "access");
+    this.gate = new AccessGate(access, Objects.requireNonNull(b.audit, "audit"), b.clock);
     this.environments = Map.copyOf(b.environments);
     this.journal = Objects.requireNonNull(b.journal, "journal");
     this.locks = Objects.requireNonNull(b.locks, "locks");
@@ -149,23 +151,54 @@ public final class Orchestrator implements AutoCloseable {
 
   /**
    * Confirms an operation waiting for it (the checklist, the typed service name, a second
-   * approver). The engine decides again on the cluster as it is now; allowed, it starts.
+   * approver), from the operation's own channel. See {@link #confirm(String, String, Actor,
+   * String, Confirmations)}.
    */
   public Future<Submission> confirm(String operationId, String key, Actor by, Confirmations given) {
-    return blocking(() -> confirmNow(operationId, key, by, given));
+    return blocking(() -> confirmNow(operationId, key, by, Optional.empty(), given));
   }
 
-  /** Answers a prompt: a Roll back, Restart pod or Update export views starts a new operation. */
+  /**
+   * Confirms an operation waiting for it. Rule 12 first: whoever confirms must be allowed the
+   * operation's action in {@code channel}; if not, they are told why and the operation still waits
+   * for someone who may (their refused click is not remembered under {@code key}). Then the engine
+   * decides again on the cluster as it is now; allowed, it starts.
+   */
+  public Future<Submission> confirm(String operationId, String key, Actor by, String channel, Confirmations given) {
+    return blocking(() -> confirmNow(operationId, key, by, Optional.of(channel), given));
+  }
+
+  /** Answers a prompt from the operation's own channel; see {@link #choose(String, String, String, Actor, String)}. */
   public Future<Submission> choose(String operationId, String choiceId, String key, Actor by) {
-    return blocking(() -> chooseNow(operationId, choiceId, key, by));
+    return blocking(() -> chooseNow(operationId, choiceId, key, by, Optional.empty()));
+  }
+
+  /**
+   * Answers a prompt: a Roll back, Restart pod or Update export views starts a new operation.
+   * Rule 12 first, for the chosen action (dismissing needs what the operation needed); a refused
+   * click changes nothing and blocks nobody else's.
+   */
+  public Future<Submission> choose(String operationId, String choiceId, String key, Actor by, String channel) {
+    return blocking(() -> chooseNow(operationId, choiceId, key, by, Optional.of(channel)));
+  }
+
+  /** Cancels from the operation's own channel; see {@link #cancel(String, Actor, String)}. */
+  public Future<Submission> cancel(String operationId, Actor by) {
+    return blocking(() -> cancelNow(operationId, by, Optional.empty()));
   }
 
   /**
    * Cancels: before helm starts the operation ends at once; in a cycle it stops after the current
-   * service verifies.
+   * service verifies. Rule 12: cancelling needs the operator role in the operation's environment,
+   * asked from one of its channels.
    */
-  public Future<Submission> cancel(String operationId, Actor by) {
-    return blocking(() -> cancelNow(operationId, by));
+  public Future<Submission> cancel(String operationId, Actor by, String channel) {
+    return blocking(() -> cancelNow(operationId, by, Optional.of(channel)));
+  }
+
+  /** Rule 12 for reads (status, releases, history, ops, plan); answers at once, audited either way. */
+  public AccessGate gate() {
+    return gate;
   }
 
   /** Decides without creating anything, for {@code plan}; audited like any decision. */
@@ -307,7 +340,7 @@ public final class Orchestrator implements AutoCloseable {
     }
   }
 
-  private Submission confirmNow(String id, String key, Actor by, Confirmations given) {
+  private Submission confirmNow(String id, String key, Actor by, Optional<String> channel, Confirmations given) {
     synchronized (this) {
       Optional<Submission> seen = seen(key);
       if (seen.isPresent()) {
@@ -320,6 +353,15 @@ public final class Orchestrator implements AutoCloseable {
       if (!leading) {
         return refuseKey(key, standbyMessage());
       }
+      boolean approving = given.confirmedBy().isEmpty() && given.secondApprover().isPresent();
+      Finding door = gate.act(by, channel.orElse(op.channel()), op.environment(), op.request().action(),
+          Optional.of(id), (approving ? "approve " : "confirm ") + op.summary());
+      if (door.refuses()) {
+        return new Submission.Refused("Not " + (approving ? "approved" : "confirmed") + " (rule 12): "
+            + door.message() + ". " + id + " is unchanged"
+            + (op.state() == OperationState.AWAITING_CONFIRMATION ? " and waits for someone who may." : "."),
+            Optional.empty());
+      }
       if (op.state() != OperationState.AWAITING_CONFIRMATION) {
         byKey.put(key, id);
         return new Submission.Accepted(op, true);
@@ -329,9 +371,17 @@ public final class Orchestrator implements AutoCloseable {
       Confirmations c = new Confirmations(given.confirmedBy().or(before::confirmedBy),
           given.typedServiceName().or(before::typedServiceName), given.secondApprover().or(before::secondApprover));
       Decision d = decide(op.request(), op.requestedBy(), op.channel(), env, op.overrideReason(), c);
-      auditDecision(d, Optional.of(id), op.channel(), "confirm " + op.summary() + " (by " + by.userId() + ")");
+      auditDecision(d, Optional.of(id), op.channel(), by, "confirm " + op.summary() + " (by " + by.userId() + ")");
       Instant now = now();
       byKey.put(key, id);
+      if (d.isRefused() && !decide(op.request(), op.requestedBy(), op.channel(), env, op.overrideReason(), before)
+          .isRefused()) {
+        // What this click gave is refused (the requester approving their own uninstall, a mistyped
+        // name), not the operation: tell whoever clicked, and keep waiting for a confirmation that counts.
+        byKey.remove(key);
+        return new Submission.Refused("Not " + (approving ? "approved" : "confirmed") + ": " + refusal(d)
+            .replaceFirst("^Refused: ", "") + "\n" + id + " still waits for confirmation.", Optional.of(d));
+      }
       if (d.isRefused()) {
         Operation refused = op.decided(d.findings(), op.plan(), d.pending(), c, now)
             .withOutcome(refusal(d), now).moveTo(OperationState.REFUSED, now);
@@ -349,7 +399,7 @@ public final class Orchestrator implements AutoCloseable {
     }
   }
 
-  private Submission chooseNow(String id, String choiceId, String key, Actor by) {
+  private Submission chooseNow(String id, String choiceId, String key, Actor by, Optional<String> channel) {
     Operation op;
     Prompt.Choice choice;
     synchronized (this) {
@@ -367,6 +417,13 @@ public final class Orchestrator implements AutoCloseable {
             .map(Prompt.Choice::id).toList() + ", not " + choiceId + ".");
       }
       choice = c.get();
+      Finding door = gate.act(by, channel.orElse(op.channel()), op.environment(),
+          choice.request().map(LifecycleRequest::action).orElse(op.request().action()), Optional.of(id),
+          "choose " + choice.label() + " for " + op.summary());
+      if (door.refuses()) {
+        return new Submission.Refused("Not chosen (rule 12): " + door.message() + ". The question of " + id
+            + " stays open.", Optional.empty());
+      }
       Instant now = now();
       audit.record(new AuditRecord(now, "choice", Optional.of(id), op.environment(), op.channel(), by.userId(),
           op.summary(), choice.label(), Optional.empty(), List.of(), List.of()));
@@ -377,8 +434,8 @@ public final class Orchestrator implements AutoCloseable {
       }
     }
     // The chosen action is a request of its own, confirmed by the choice; it remedies this one.
-    Request remedy = new Request(key, by, op.channel(), op.environment(), choice.request().get(), Optional.empty(),
-        Confirmations.confirmedBy(by));
+    Request remedy = new Request(key, by, channel.orElse(op.channel()), op.environment(), choice.request().get(),
+        Optional.empty(), Confirmations.confirmedBy(by));
     synchronized (this) {
       pendingRemedies.put(key, id);
     }
@@ -391,11 +448,17 @@ public final class Orchestrator implements AutoCloseable {
     return Optional.ofNullable(pendingRemedies.remove(key));
   }
 
-  private Submission cancelNow(String id, Actor by) {
+  private Submission cancelNow(String id, Actor by, Optional<String> channel) {
     synchronized (this) {
       Operation op = operations.get(id);
       if (op == null) {
         return new Submission.Refused("There is no operation " + id + ": `ops` lists the operations.", Optional.empty());
+      }
+      Finding door = gate.act(by, channel.orElse(op.channel()), op.environment(),
+          io.gimops.policies.decision.Action.CANCEL, Optional.of(id), "cancel " + op.summary());
+      if (door.refuses()) {
+        return new Submission.Refused("Not cancelled (rule 12): " + door.message() + ". " + id + " goes on.",
+            Optional.empty());
       }
       if (op.state().ended()) {
         return new Submission.Refused("Operation " + id + " has already ended (" + op.state().id() + ").",
@@ -468,7 +531,7 @@ public final class Orchestrator implements AutoCloseable {
     operations.put(next.id(), next);
     if (before.state() != next.state() || current.state() != next.state()) {
       audit.record(new AuditRecord(next.updatedAt(), "state", Optional.of(next.id()), next.environment(),
-          next.channel(), next.requestedBy().userId(), next.summary(), next.state().id(),
+          next.channel(), causedBy(current, next).userId(), next.summary(), next.state().id(),
           Optional.of(current.state().id()), List.of(), next.outcome().stream().toList()));
     }
     if (next.state().ended() && !current.state().ended()) {
@@ -486,6 +549,26 @@ public final class Orchestrator implements AutoCloseable {
       publish(e);
     }
     return next;
+  }
+
+  /**
+   * Who moved an operation to its new state, for the audit trail: whoever cancelled it, whoever
+   * confirmed or approved it last, else the requester (the steps of a run act on their behalf).
+   */
+  private static Actor causedBy(Operation current, Operation next) {
+    if (next.state() == OperationState.CANCELLED && next.cancelledBy().isPresent()) {
+      return next.cancelledBy().get();
+    }
+    if (current.state() == OperationState.AWAITING_CONFIRMATION) {
+      Confirmations c = next.confirmations();
+      if (c.secondApprover().isPresent() && !c.secondApprover().equals(current.confirmations().secondApprover())) {
+        return c.secondApprover().get();
+      }
+      if (c.confirmedBy().isPresent()) {
+        return c.confirmedBy().get();
+      }
+    }
+    return next.requestedBy();
   }
 
   private void saveDurably(Operation op) {
@@ -660,8 +743,13 @@ public final class Orchestrator implements AutoCloseable {
   }
 
   private void auditDecision(Decision d, Optional<String> opId, String channel, String what) {
+    auditDecision(d, opId, channel, d.actor(), what);
+  }
+
+  /** @param by who acted: the requester, or whoever confirmed on their behalf */
+  private void auditDecision(Decision d, Optional<String> opId, String channel, Actor by, String what) {
     List<Finding> telling = d.isRefused() ? d.refusals() : d.findings();
-    audit.record(new AuditRecord(d.decidedAt(), "decision", opId, d.environment(), channel, d.actor().userId(),
+    audit.record(new AuditRecord(d.decidedAt(), "decision", opId, d.environment(), channel, by.userId(),
         what, d.outcome().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'),
         Optional.empty(), telling.stream().map(f -> f.rule().label()).distinct().toList(),
         telling.stream().map(Finding::toString).toList()));
@@ -786,6 +874,7 @@ public final class Orchestrator implements AutoCloseable {
     });
     runs.values().forEach(OperationRun::nudge);
     workers.close();
+    gate.close();
   }
 
   /** Passes events through the local event bus as they are. */

@@ -1,5 +1,6 @@
 package io.gimops.bot.slack;
 
+import io.gimops.adapters.slack.Mrkdwn;
 import io.gimops.bot.conversation.TextViews;
 import io.gimops.bot.operation.Operation;
 import io.gimops.bot.operation.Prompt;
@@ -17,6 +18,10 @@ import java.util.Locale;
  * The Block Kit messages of the conversation: a confirmation with the vendor's checklist and
  * buttons, the one progress message per operation, prompts with their choices as buttons.
  * Action ids start with {@code gimops.}; a button's value names the operation (and the choice).
+ *
+ * <p>The markup here is the bot's own; every text it did not write (summaries and findings that
+ * quote what users typed, outcomes that quote helm, prompts that name pods) goes through
+ * {@link Mrkdwn}, and people are mentioned only by a well-formed user id ({@link #mention}).
  */
 final class SlackBlocks {
 
@@ -34,20 +39,22 @@ final class SlackBlocks {
 
   static String confirmation(Operation op) {
     JsonArray blocks = new JsonArray();
-    blocks.add(section("*" + op.id() + "*: " + op.summary() + " in *" + op.environment() + "*, asked by <@"
-        + op.requestedBy().userId() + ">: allowed once confirmed"));
+    blocks.add(section("*" + op.id() + "*: " + e(op.summary()) + " in *" + e(op.environment()) + "*, asked by "
+        + mention(op.requestedBy().userId()) + ": allowed once confirmed"));
     blocks.add(section(verdicts(op.findings())));
+    op.overrideReason().ifPresent(reason -> blocks.add(section("*Override (rule 2)* by "
+        + mention(op.requestedBy().userId()) + ", who wrote: " + e(reason))));
     if (!op.plan().isEmpty()) {
       StringBuilder steps = new StringBuilder("*Steps*\n");
       for (int i = 0; i < op.plan().size(); i++) {
-        steps.append(i + 1).append(". `").append(op.plan().get(i).describe()).append("`\n");
+        steps.append(i + 1).append(". `").append(Mrkdwn.inCode(op.plan().get(i).describe())).append("`\n");
       }
       blocks.add(section(steps.toString()));
     }
     for (PendingConfirmation p : op.pending()) {
-      StringBuilder sb = new StringBuilder("*To confirm (" + p.rule().label() + ")*: " + p.prompt() + "\n");
+      StringBuilder sb = new StringBuilder("*To confirm (" + p.rule().label() + ")*: " + e(p.prompt()) + "\n");
       for (ChecklistItem item : p.checklist()) {
-        sb.append("• ").append(item.text()).append(item.link().map(l -> " <" + l + ">").orElse("")).append('\n');
+        sb.append("• ").append(e(item.text())).append(item.link().map(SlackBlocks::link).orElse("")).append('\n');
       }
       blocks.add(section(sb.toString()));
     }
@@ -64,7 +71,7 @@ final class SlackBlocks {
       buttons.add(button("Approve (second admin)", APPROVE, op.id(), null));
     }
     buttons.add(button("Cancel", CANCEL, op.id(), "danger"));
-    op.confirmations().confirmedBy().ifPresent(a -> blocks.add(section("Confirmed by <@" + a.userId() + ">"
+    op.confirmations().confirmedBy().ifPresent(a -> blocks.add(section("Confirmed by " + mention(a.userId())
         + (approver ? "; waiting for a second admin to approve (rule 10)." : "."))));
     blocks.add(new JsonObject().put("type", "actions").put("block_id", "gimops.confirmation." + op.id())
         .put("elements", buttons));
@@ -74,8 +81,8 @@ final class SlackBlocks {
   /** The uninstall modal: the vendor's warning and a field for the service's name (rule 10). */
   static String uninstallModal(Operation op, String service) {
     JsonArray blocks = new JsonArray()
-        .add(section(":warning: *" + op.summary() + "* in *" + op.environment() + "*\n"
-            + op.findings().stream().filter(f -> f.rule().number() == 10).map(Finding::message)
+        .add(section(":warning: *" + e(op.summary()) + "* in *" + e(op.environment()) + "*\n"
+            + op.findings().stream().filter(f -> f.rule().number() == 10).map(Finding::message).map(SlackBlocks::e)
                 .reduce((a, b) -> a + "\n" + b).orElse("")))
         .add(new JsonObject().put("type", "input").put("block_id", "name")
             .put("label", new JsonObject().put("type", "plain_text").put("text", "Type " + service + " to confirm"))
@@ -93,17 +100,17 @@ final class SlackBlocks {
         ? "now: " + op.steps().get(op.currentStep().getAsInt()).step().describe()
         : op.outcome().orElse("");
     JsonArray blocks = new JsonArray()
-        .add(section("*" + op.id() + "* " + op.summary() + " in *" + op.environment() + "*: "
+        .add(section("*" + op.id() + "* " + e(op.summary()) + " in *" + e(op.environment()) + "*: "
             + op.state().id().toUpperCase(Locale.ROOT)))
-        .add(section("`" + TextViews.progressBar(op) + "` " + current))
+        .add(section("`" + TextViews.progressBar(op) + "` " + e(current)))
         .add(new JsonObject().put("type", "context").put("elements", new JsonArray().add(
-            new JsonObject().put("type", "mrkdwn").put("text", "asked by <@" + op.requestedBy().userId()
-                + ">; helm output and verification details in the thread"))));
+            new JsonObject().put("type", "mrkdwn").put("text", "asked by " + mention(op.requestedBy().userId())
+                + "; helm output and verification details in the thread"))));
     return blocks.encode();
   }
 
   static String progressText(Operation op) {
-    return op.id() + " " + op.summary() + ": " + op.state().id() + " " + TextViews.progressBar(op);
+    return op.id() + " " + e(op.summary()) + ": " + op.state().id() + " " + TextViews.progressBar(op);
   }
 
   static String prompt(Operation op, Prompt p) {
@@ -113,21 +120,21 @@ final class SlackBlocks {
           ? "danger" : null));
     }
     return new JsonArray()
-        .add(section(":warning: *" + op.id() + "*: " + p.message()))
+        .add(section(":warning: *" + op.id() + "*: " + e(p.message())))
         .add(new JsonObject().put("type", "actions").put("block_id", "gimops.prompt." + op.id()).put("elements", buttons))
         .encode();
   }
 
   static String summary(Operation op) {
     long done = op.steps().stream().filter(StepRecord::done).count();
-    return op.id() + " " + op.summary() + " in " + op.environment() + ": " + op.state().id() + " (" + done + "/"
-        + op.steps().size() + " steps). " + op.outcome().orElse("");
+    return op.id() + " " + e(op.summary()) + " in " + e(op.environment()) + ": " + op.state().id() + " (" + done + "/"
+        + op.steps().size() + " steps). " + e(op.outcome().orElse(""));
   }
 
   static String verdicts(List<Finding> findings) {
     StringBuilder sb = new StringBuilder();
     findings.stream().sorted(Comparator.comparingInt(f -> f.rule().number() == 0 ? 99 : f.rule().number()))
-        .forEach(f -> sb.append(icon(f)).append(" *").append(f.rule().label()).append("* ").append(f.message())
+        .forEach(f -> sb.append(icon(f)).append(" *").append(f.rule().label()).append("* ").append(e(f.message()))
             .append('\n'));
     return sb.length() == 0 ? "(no findings)" : sb.toString();
   }
@@ -143,6 +150,23 @@ final class SlackBlocks {
       default:
         return ":information_source:";
     }
+  }
+
+  private static String e(String text) {
+    return Mrkdwn.escape(text);
+  }
+
+  private static final java.util.regex.Pattern USER_ID = java.util.regex.Pattern.compile("[UW][A-Z0-9]{2,20}");
+  private static final java.util.regex.Pattern SAFE_LINK = java.util.regex.Pattern.compile("https://[^\\s<>|]{1,500}");
+
+  /** A mention of a Slack user by id; anything that is not a Slack user id is shown as text. */
+  static String mention(String userId) {
+    return USER_ID.matcher(userId).matches() ? "<@" + userId + ">" : "`" + Mrkdwn.inCode(userId) + "`";
+  }
+
+  /** A link the configuration gave (release notes): linked when it is a plain https URL, else shown as text. */
+  private static String link(String url) {
+    return SAFE_LINK.matcher(url).matches() ? " <" + url + ">" : " " + e(url);
   }
 
   static JsonObject section(String mrkdwn) {

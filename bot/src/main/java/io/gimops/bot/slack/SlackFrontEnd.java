@@ -6,6 +6,7 @@ import com.slack.api.bolt.context.builtin.SlashCommandContext;
 import com.slack.api.bolt.request.builtin.BlockActionRequest;
 import com.slack.api.bolt.request.builtin.SlashCommandRequest;
 import com.slack.api.bolt.response.Response;
+import io.gimops.adapters.slack.Mrkdwn;
 import io.gimops.adapters.slack.SlackPoster;
 import io.gimops.bot.command.Command;
 import io.gimops.bot.command.CommandParseException;
@@ -20,7 +21,9 @@ import io.gimops.bot.orchestrator.EnvironmentRuntime;
 import io.gimops.bot.orchestrator.Orchestrator;
 import io.gimops.bot.orchestrator.Request;
 import io.gimops.bot.orchestrator.Submission;
+import io.gimops.policies.decision.Action;
 import io.gimops.policies.decision.Confirmations;
+import io.gimops.policies.decision.Finding;
 import io.gimops.policies.decision.LifecycleRequest;
 import io.gimops.policies.domain.Actor;
 import io.vertx.core.Future;
@@ -43,6 +46,12 @@ import java.util.regex.Pattern;
  * server's event loop ({@link io.gimops.adapters.slack.VerifiedApp}). Anything that waits (the
  * orchestrator's decision, Web API calls, writing the audit trail) continues on this class's own
  * thread, the orchestrator's workers or the {@link SlackPoster}'s, never on the request's.
+ *
+ * <p>Every door is a decision (rule 12): each read, click and submission is checked with the
+ * identity from the signed payload and the channel it came from, and audited; a refusal is told
+ * to that person only and changes nothing. A malformed payload gets a 400 that says what is wrong
+ * ({@link Interactions}). Every text the bot did not write itself (what users typed, the
+ * engine's findings that quote it, helm's and Kubernetes' words) is escaped ({@link Mrkdwn}).
  */
 public final class SlackFrontEnd implements AutoCloseable {
 
@@ -97,6 +106,21 @@ public final class SlackFrontEnd implements AutoCloseable {
     this.notifications = notifications;
     this.clock = clock;
     this.statusBoard = new io.gimops.bot.conversation.StatusBoard(orchestrator, clock);
+    // Before any handler: a signed payload the router itself could not dispatch (no action, no view) is a 400.
+    app.use((req, resp, chain) -> {
+      if (req instanceof BlockActionRequest b && (b.getPayload() == null || b.getPayload().getActions() == null
+          || b.getPayload().getActions().isEmpty() || b.getPayload().getActions().get(0) == null
+          || b.getPayload().getActions().get(0).getActionId() == null)) {
+        return malformed(b.getPayload() == null || b.getPayload().getUser() == null ? "" : b.getPayload().getUser().getId(),
+            "", "click", "the payload carries no action (actions[0].action_id)");
+      }
+      if (req instanceof com.slack.api.bolt.request.builtin.ViewSubmissionRequest v && (v.getPayload() == null
+          || v.getPayload().getView() == null || v.getPayload().getView().getCallbackId() == null)) {
+        return malformed(v.getPayload() == null || v.getPayload().getUser() == null ? "" : v.getPayload().getUser().getId(),
+            "", "submit a dialog", "the submission carries no view (view.callback_id)");
+      }
+      return chain.next(req);
+    });
     app.command("/gim", this::command);
     app.event(com.slack.api.model.event.AppMentionEvent.class, this::mention);
     app.blockAction(SlackBlocks.CONFIRM, this::confirm);
@@ -201,10 +225,11 @@ public final class SlackFrontEnd implements AutoCloseable {
     try {
       command = CommandParser.parse(rawText == null ? "" : rawText);
     } catch (CommandParseException e) {
-      return Answer.toRequester(e.userMessage());
+      return Answer.toRequester(Mrkdwn.escape(e.userMessage()));
     }
     if (command instanceof Command.Help h) {
-      return Answer.toRequester("```" + h.topic().map(CommandReference::help).orElseGet(CommandReference::overview) + "```");
+      return Answer.toRequester(Mrkdwn.codeBlock(h.topic().map(CommandReference::help)
+          .orElseGet(CommandReference::overview)));
     }
     Optional<String> env = command.env().or(() -> orchestrator.access().homeEnvironmentOf(channel));
     if (env.isEmpty()) {
@@ -213,46 +238,72 @@ public final class SlackFrontEnd implements AutoCloseable {
     }
     Optional<EnvironmentRuntime> runtime = orchestrator.environment(env.get());
     if (runtime.isEmpty()) {
-      return Answer.toRequester("There is no environment " + env.get() + ".");
+      return Answer.toRequester("There is no environment " + Mrkdwn.escape(env.get()) + ".");
+    }
+    Optional<Action> reading = reading(command);
+    if (reading.isPresent()) {
+      Finding door = orchestrator.gate().admit(actor, channel, isDirectMessage(channel), env.get(), reading.get(),
+          "/gim " + rawText);
+      if (door.refuses()) {
+        return Answer.toRequester("Not answered (rule 12): " + Mrkdwn.escape(door.message()) + ".");
+      }
     }
     if (command instanceof Command.Status s) {
-      return Answer.toChannel("```" + statusBoard.status(runtime.get(), s.service().stream().toList()) + "```");
+      String table = Mrkdwn.codeBlock(statusBoard.status(runtime.get(), s.service().stream().toList()));
+      // The table goes to the channel only from the environment's own channel, never into a DM or elsewhere.
+      return orchestrator.access().of(env.get()).map(a -> a.allowsChannel(channel)).orElse(false)
+          ? Answer.toChannel(table) : Answer.toRequester(table);
     }
     if (command instanceof Command.Releases r) {
-      return Answer.toRequester("```" + TextViews.releases(r.service(), orchestrator.catalog(), runtime.get().snapshot()) + "```");
+      return Answer.toRequester(Mrkdwn.codeBlock(TextViews.releases(r.service(), orchestrator.catalog(),
+          runtime.get().snapshot())));
     }
     if (command instanceof Command.History h) {
-      return Answer.toRequester("```" + TextViews.history(h.service(), runtime.get().snapshot()) + "```");
+      return Answer.toRequester(Mrkdwn.codeBlock(TextViews.history(h.service(), runtime.get().snapshot())));
     }
     if (command instanceof Command.Ops) {
-      return Answer.toRequester("```" + TextViews.operations(orchestrator.operations().stream()
-          .filter(o -> o.environment().equals(env.get())).toList()) + "```");
+      return Answer.toRequester(Mrkdwn.codeBlock(TextViews.operations(orchestrator.operations().stream()
+          .filter(o -> o.environment().equals(env.get())).toList())));
     }
     if (command instanceof Command.Cancel c) {
-      respondWhenDone(followUp, orchestrator.cancel(c.opId(), actor));
+      respondWhenDone(followUp, orchestrator.cancel(c.opId(), actor, channel));
       return Answer.toRequester("Cancelling " + c.opId() + "…");
     }
     LifecycleRequest lifecycle = Requests.lifecycle(command).orElseThrow();
     Request request = Request.of(key, actor, channel, env.get(), lifecycle).withOverride(command.overrideReason());
     if (command instanceof Command.Plan) {
       orchestrator.preview(request).onComplete(r -> later.execute(() -> followUp.accept(Answer.toRequester(r.succeeded()
-          ? "```" + TextViews.decision(r.result(), true) + "```" : "Cannot plan: " + r.cause().getMessage()))));
-      return Answer.toRequester("Planning `" + lifecycle.summary() + "`…");
+          ? Mrkdwn.codeBlock(TextViews.decision(r.result(), true)) : "Cannot plan: " + Mrkdwn.escape(r.cause().getMessage())))));
+      return Answer.toRequester("Planning `" + Mrkdwn.inCode(lifecycle.summary()) + "`…");
     }
     respondWhenDone(followUp, orchestrator.submit(request));
-    return Answer.toRequester("Deciding on `" + lifecycle.summary() + "` in " + env.get() + "…");
+    return Answer.toRequester("Deciding on `" + Mrkdwn.inCode(lifecycle.summary()) + "` in " + env.get() + "…");
+  }
+
+  /** The read a command is, for rule 12; empty for lifecycle requests (the engine decides those) and cancel. */
+  private static Optional<Action> reading(Command command) {
+    if (command instanceof Command.Status || command instanceof Command.Releases
+        || command instanceof Command.History || command instanceof Command.Ops) {
+      return Optional.of(Action.VIEW);
+    }
+    return command instanceof Command.Plan ? Optional.of(Action.PLAN) : Optional.empty();
+  }
+
+  /** Slack's direct-message channels have ids starting with D. */
+  static boolean isDirectMessage(String channel) {
+    return channel != null && channel.startsWith("D");
   }
 
   /** What the orchestrator answered: a refusal to the requester only; a confirmation to the channel. */
   private void respondWhenDone(java.util.function.Consumer<Answer> answer, Future<Submission> f) {
     f.onComplete(r -> later.execute(() -> {
       if (r.failed()) {
-        answer.accept(Answer.toRequester("Something went wrong: " + r.cause().getMessage()));
+        answer.accept(Answer.toRequester("Something went wrong: " + Mrkdwn.escape(r.cause().getMessage())));
         return;
       }
       Submission s = r.result();
       if (s instanceof Submission.Refused refused) {
-        answer.accept(Answer.toRequester(refused.message()));
+        answer.accept(Answer.toRequester(Mrkdwn.escape(refused.message())));
         return;
       }
       Submission.Accepted a = (Submission.Accepted) s;
@@ -262,9 +313,10 @@ public final class SlackFrontEnd implements AutoCloseable {
             + "); nothing new happened."));
       } else if (op.state() == OperationState.AWAITING_CONFIRMATION) {
         confirmationMessages.put(op.id(), poster.post(op.channel(), Optional.empty(),
-            op.id() + ": " + op.summary() + " waits for confirmation", Optional.of(SlackBlocks.confirmation(op))));
+            op.id() + ": " + Mrkdwn.escape(op.summary()) + " waits for confirmation",
+            Optional.of(SlackBlocks.confirmation(op))));
       } else {
-        answer.accept(Answer.toRequester(op.id() + ": " + op.state().id() + " " + op.outcome().orElse("")));
+        answer.accept(Answer.toRequester(op.id() + ": " + op.state().id() + " " + Mrkdwn.escape(op.outcome().orElse(""))));
       }
     }));
   }
@@ -272,110 +324,124 @@ public final class SlackFrontEnd implements AutoCloseable {
   // ---- buttons
 
   private Response confirm(BlockActionRequest req, ActionContext ctx) {
-    String opId = req.getPayload().getActions().get(0).getValue();
-    Actor by = actor(req);
-    // One key per operation: a double click, or two people clicking, confirm it once.
-    orchestrator.confirm(opId, "slack-confirm-" + opId, by, Confirmations.confirmedBy(by))
-        .onComplete(r -> later.execute(() -> afterConfirm(ctx, opId, by, r.succeeded() ? r.result() : null)));
-    return ctx.ack();
+    return click(req, ctx, "confirm", (by, channel) -> {
+      String opId = Interactions.operationId(req.getPayload());
+      // One key per operation and person: a double click confirms once; a refused click is not
+      // remembered, so it never stands in the way of someone who may confirm.
+      orchestrator.confirm(opId, "slack-confirm-" + opId + "-" + by.userId(), by, channel, Confirmations.confirmedBy(by))
+          .onComplete(r -> later.execute(() -> afterConfirm(text -> respond(ctx, text), opId, by,
+              r.succeeded() ? r.result() : null, r.failed() ? r.cause() : null)));
+    });
   }
 
-  /** Rule 10: a button cannot confirm an uninstall; it opens a modal where the name is typed. */
+  /**
+   * Rule 10: a button cannot confirm an uninstall; it opens a modal where the name is typed. Only
+   * for someone who may uninstall (rule 12): anyone else is told so and no dialog opens.
+   */
   private Response openUninstallModal(BlockActionRequest req, ActionContext ctx) {
-    String opId = req.getPayload().getActions().get(0).getValue();
-    String trigger = req.getPayload().getTriggerId();
-    Optional<Operation> op = orchestrator.operation(opId);
-    if (op.isPresent() && op.get().request() instanceof LifecycleRequest.Uninstall u) {
+    return click(req, ctx, "open the uninstall dialog", (by, channel) -> {
+      String opId = Interactions.operationId(req.getPayload());
+      String trigger = req.getPayload().getTriggerId();
+      Optional<Operation> op = orchestrator.operation(opId);
+      if (op.isEmpty() || !(op.get().request() instanceof LifecycleRequest.Uninstall u)) {
+        later.execute(() -> respond(ctx, "There is no uninstall " + opId + " waiting for confirmation."));
+        return;
+      }
+      Finding door = orchestrator.gate().admit(by, channel, false, op.get().environment(), Action.UNINSTALL,
+          "open the uninstall dialog of " + opId);
+      if (door.refuses()) {
+        later.execute(() -> respond(ctx, "Not opened (rule 12): " + Mrkdwn.escape(door.message()) + "."));
+        return;
+      }
       later.execute(() -> {
         try {
           var r = ctx.client().viewsOpen(v -> v.triggerId(trigger)
               .viewAsString(SlackBlocks.uninstallModal(op.get(), u.service().id())));
           if (!r.isOk()) {
-            respond(ctx, "Cannot open the confirmation dialog: " + r.getError());
+            respond(ctx, "Cannot open the confirmation dialog: " + Mrkdwn.escape(r.getError()));
           }
         } catch (Exception e) {
-          respond(ctx, "Cannot open the confirmation dialog: " + e.getMessage());
+          respond(ctx, "Cannot open the confirmation dialog: " + Mrkdwn.escape(e.getMessage()));
         }
       });
-    }
-    return ctx.ack();
+    });
   }
 
   private Response uninstallTyped(com.slack.api.bolt.request.builtin.ViewSubmissionRequest req,
       com.slack.api.bolt.context.builtin.ViewSubmissionContext ctx) {
-    var view = req.getPayload().getView();
-    String opId = view.getPrivateMetadata();
-    var typed = view.getState().getValues().get("name").get("typed").getValue();
+    var payload = req.getPayload();
+    String userId;
+    String opId;
+    Optional<String> typed;
+    try {
+      userId = Interactions.submitter(payload);
+      opId = Interactions.modalOperation(payload);
+      typed = Interactions.typed(payload, "name", "typed");
+    } catch (Interactions.Malformed e) {
+      return malformed(payload == null || payload.getUser() == null ? "" : payload.getUser().getId(), "",
+          "submit the uninstall dialog", e.getMessage());
+    }
     Optional<Operation> op = orchestrator.operation(opId);
     if (op.isEmpty() || !(op.get().request() instanceof LifecycleRequest.Uninstall u)) {
       return ctx.ackWithErrors(Map.of("name", "This operation no longer waits for confirmation."));
     }
-    if (typed == null || !typed.strip().equals(u.service().id())) {
+    Actor by = actor(userId, payload.getUser().getUsername());
+    // The dialog was opened from the operation's confirmation, in its channel.
+    Finding door = orchestrator.gate().admit(by, op.get().channel(), false, op.get().environment(), Action.UNINSTALL,
+        "submit the uninstall dialog of " + opId);
+    if (door.refuses()) {
+      return ctx.ackWithErrors(Map.of("name", "Not allowed (rule 12): " + door.message()));
+    }
+    if (typed.isEmpty() || !typed.get().strip().equals(u.service().id())) {
       return ctx.ackWithErrors(Map.of("name", "Type " + u.service().id() + " exactly to uninstall it."));
     }
-    var user = req.getPayload().getUser();
-    Actor by = actor(user.getId(), user.getUsername());
-    orchestrator.confirm(opId, "slack-confirm-" + opId, by, Confirmations.confirmedBy(by).withTypedServiceName(typed.strip()))
-        .onComplete(r -> later.execute(() -> afterConfirm(null, opId, by, r.succeeded() ? r.result() : null)));
+    String channel = op.get().channel();
+    orchestrator.confirm(opId, "slack-confirm-" + opId + "-" + by.userId(), by, channel,
+        Confirmations.confirmedBy(by).withTypedServiceName(typed.get().strip()))
+        .onComplete(r -> later.execute(() -> afterConfirm(text -> tell(ctx.client(), channel, by.userId(), text), opId, by,
+            r.succeeded() ? r.result() : null, r.failed() ? r.cause() : null)));
     return ctx.ack();
   }
 
   /**
-   * Roll back, offered on an alert: a rollback request of its own, confirmed by the click, decided
-   * by the engine like any other (rules 1, 6, 12). One key per offer: a double click acts once.
+   * Roll back, offered on an alert: a request, not a command. It is decided like {@code /gim
+   * rollback} (rules 1, 6, 12) and, allowed, asks for confirmation in the channel with the plan
+   * and the checklist; the engine decides again when someone confirms. One key per offer and
+   * person: a double click asks once.
    */
   private Response alertRollback(BlockActionRequest req, ActionContext ctx) {
-    String value = req.getPayload().getActions().get(0).getValue();
-    String[] v = value.split("\\|");
-    Actor by = actor(req);
-    Optional<io.gimops.policies.domain.ServiceKind> k = v.length == 3
-        ? io.gimops.policies.domain.ServiceKind.fromName(v[1]) : Optional.empty();
-    if (k.isEmpty()) {
-      return ctx.ack();
-    }
-    String channel = req.getPayload().getChannel() == null ? "" : req.getPayload().getChannel().getId();
-    Request r = new Request("alert-rollback-" + value, by, channel, v[0],
-        new LifecycleRequest.Rollback(k.get(), java.util.OptionalInt.of(Integer.parseInt(v[2]))), Optional.empty(),
-        Confirmations.confirmedBy(by));
-    orchestrator.submit(r).onComplete(ar -> later.execute(() -> {
-      if (ar.failed()) {
-        respond(ctx, "Something went wrong: " + ar.cause().getMessage());
-      } else if (ar.result() instanceof Submission.Refused refused) {
-        respond(ctx, refused.message());
-      } else if (((Submission.Accepted) ar.result()).repeated()) {
-        respond(ctx, "That rollback was already asked for.");
-      }
-    }));
-    return ctx.ack();
+    return click(req, ctx, "roll back from an alert", (by, channel) -> {
+      Interactions.AlertRollback offer = Interactions.alertRollback(req.getPayload());
+      Request r = Request.of("alert-rollback-" + offer.environment() + "-" + offer.service().id() + "-"
+          + offer.revision() + "-" + by.userId(), by, channel, offer.environment(),
+          new LifecycleRequest.Rollback(offer.service(), java.util.OptionalInt.of(offer.revision())));
+      respondWhenDone(a -> respond(ctx, a.text()), orchestrator.submit(r));
+    });
   }
 
   /** Rule 10: in production a second admin approves an uninstall. */
   private Response approve(BlockActionRequest req, ActionContext ctx) {
-    String opId = req.getPayload().getActions().get(0).getValue();
-    Actor by = actor(req);
-    orchestrator.confirm(opId, "slack-approve-" + opId + "-" + by.userId(), by,
-        Confirmations.NONE.withSecondApprover(by))
-        .onComplete(r -> later.execute(() -> afterConfirm(ctx, opId, by, r.succeeded() ? r.result() : null)));
-    return ctx.ack();
+    return click(req, ctx, "approve", (by, channel) -> {
+      String opId = Interactions.operationId(req.getPayload());
+      orchestrator.confirm(opId, "slack-approve-" + opId + "-" + by.userId(), by, channel,
+          Confirmations.NONE.withSecondApprover(by))
+          .onComplete(r -> later.execute(() -> afterConfirm(text -> respond(ctx, text), opId, by,
+              r.succeeded() ? r.result() : null, r.failed() ? r.cause() : null)));
+    });
   }
 
-  private void afterConfirm(ActionContext ctx, String opId, Actor by, Submission s) {
+  private void afterConfirm(java.util.function.Consumer<String> toClicker, String opId, Actor by, Submission s,
+      Throwable failure) {
     if (s == null) {
+      toClicker.accept("Something went wrong: " + Mrkdwn.escape(failure == null ? "no answer" : failure.getMessage()));
       return;
     }
     if (s instanceof Submission.Refused refused) {
-      if (ctx != null) {
-        respond(ctx, refused.message());
-      } else {
-        orchestrator.operation(opId).ifPresent(op -> poster.post(op.channel(), Optional.empty(),
-            "<@" + by.userId() + ">: " + refused.message(), Optional.empty()));
-      }
+      toClicker.accept(Mrkdwn.escape(refused.message()));
       return;
     }
     if (s instanceof Submission.Accepted a && a.repeated()) {
-      if (ctx != null) {
-        respond(ctx, opId + " was already confirmed (" + a.operation().state().id() + ").");
-      }
+      toClicker.accept(opId + " was already confirmed (" + a.operation().state().id() + ").");
       return;
     }
     if (a(s).state() == OperationState.AWAITING_CONFIRMATION) {
@@ -386,9 +452,9 @@ public final class SlackFrontEnd implements AutoCloseable {
       return;
     }
     Optional.ofNullable(confirmationMessages.get(opId)).ifPresent(m -> m.thenAccept(ts -> poster.update(
-        a(s).channel(), ts, opId + " confirmed by " + by.displayName(), Optional.of(new io.vertx.core.json.JsonArray()
-            .add(SlackBlocks.section("*" + opId + "*: " + a(s).summary() + ": confirmed by <@" + by.userId() + ">"))
-            .encode()), true)));
+        a(s).channel(), ts, opId + " confirmed by " + Mrkdwn.escape(by.displayName()),
+        Optional.of(new io.vertx.core.json.JsonArray().add(SlackBlocks.section("*" + opId + "*: "
+            + Mrkdwn.escape(a(s).summary()) + ": confirmed by " + SlackBlocks.mention(by.userId()))).encode()), true)));
   }
 
   private static Operation a(Submission s) {
@@ -396,39 +462,84 @@ public final class SlackFrontEnd implements AutoCloseable {
   }
 
   private Response cancel(BlockActionRequest req, ActionContext ctx) {
-    String opId = req.getPayload().getActions().get(0).getValue();
-    orchestrator.cancel(opId, actor(req)).onComplete(r -> later.execute(() -> {
-      if (r.succeeded() && r.result() instanceof Submission.Accepted a) {
-        Optional.ofNullable(confirmationMessages.get(opId)).ifPresent(m -> m.thenAccept(ts -> poster.update(
-            a.operation().channel(), ts, opId + " cancelled", Optional.of(new io.vertx.core.json.JsonArray()
-                .add(SlackBlocks.section("*" + opId + "*: " + a.operation().summary() + ": "
-                    + a.operation().outcome().orElse("cancelled"))).encode()), true)));
-      } else if (r.succeeded()) {
-        respond(ctx, ((Submission.Refused) r.result()).message());
-      }
-    }));
-    return ctx.ack();
+    return click(req, ctx, "cancel", (by, channel) -> {
+      String opId = Interactions.operationId(req.getPayload());
+      orchestrator.cancel(opId, by, channel).onComplete(r -> later.execute(() -> {
+        if (r.succeeded() && r.result() instanceof Submission.Accepted a) {
+          Optional.ofNullable(confirmationMessages.get(opId)).ifPresent(m -> m.thenAccept(ts -> poster.update(
+              a.operation().channel(), ts, opId + " cancelled", Optional.of(new io.vertx.core.json.JsonArray()
+                  .add(SlackBlocks.section("*" + opId + "*: " + Mrkdwn.escape(a.operation().summary()) + ": "
+                      + Mrkdwn.escape(a.operation().outcome().orElse("cancelled")))).encode()), true)));
+        } else if (r.succeeded()) {
+          respond(ctx, Mrkdwn.escape(((Submission.Refused) r.result()).message()));
+        } else {
+          respond(ctx, "Something went wrong: " + Mrkdwn.escape(r.cause().getMessage()));
+        }
+      }));
+    });
   }
 
   private Response choose(BlockActionRequest req, ActionContext ctx) {
-    String[] value = req.getPayload().getActions().get(0).getValue().split(":", 2);
-    Actor by = actor(req);
-    // One key per prompt: whichever button is clicked first, and however often, acts once.
-    orchestrator.choose(value[0], value[1], "slack-choose-" + value[0], by).onComplete(r -> later.execute(() -> {
-      if (r.failed()) {
-        respond(ctx, "Something went wrong: " + r.cause().getMessage());
-      } else if (r.result() instanceof Submission.Refused refused) {
-        respond(ctx, refused.message());
-      } else if (((Submission.Accepted) r.result()).repeated()) {
-        respond(ctx, "That prompt was already answered.");
-      }
-    }));
+    return click(req, ctx, "choose", (by, channel) -> {
+      Interactions.Choice c = Interactions.choice(req.getPayload());
+      // One key per prompt: whichever button is clicked first, and however often, acts once. A click
+      // refused by rule 12 is not remembered under it.
+      orchestrator.choose(c.operationId(), c.choiceId(), "slack-choose-" + c.operationId(), by, channel)
+          .onComplete(r -> later.execute(() -> {
+            if (r.failed()) {
+              respond(ctx, "Something went wrong: " + Mrkdwn.escape(r.cause().getMessage()));
+            } else if (r.result() instanceof Submission.Refused refused) {
+              respond(ctx, Mrkdwn.escape(refused.message()));
+            } else if (((Submission.Accepted) r.result()).repeated()) {
+              respond(ctx, "That prompt was already answered.");
+            }
+          }));
+    });
+  }
+
+  /** What a click does, once its payload has been read: who clicked, in which channel. */
+  @FunctionalInterface
+  private interface ClickHandler {
+    void handle(Actor by, String channel);
+  }
+
+  /**
+   * Every button goes through here: the clicking user and channel from the signed payload (a
+   * click outside any channel counts as from the operation's own channel only where the
+   * orchestrator says so: here it has none, and rule 12 refuses), a 400 for a payload the bot's
+   * buttons could not have produced, an acknowledgement otherwise.
+   */
+  private Response click(BlockActionRequest req, ActionContext ctx, String what, ClickHandler handler) {
+    Interactions.Clicker clicker;
+    try {
+      clicker = Interactions.clicker(req.getPayload());
+      handler.handle(actor(clicker.userId(), clicker.userName()), clicker.channel().orElse(""));
+    } catch (Interactions.Malformed e) {
+      var u = req.getPayload() == null ? null : req.getPayload().getUser();
+      return malformed(u == null ? "" : u.getId(), "", what, e.getMessage());
+    }
     return ctx.ack();
   }
 
-  private Actor actor(BlockActionRequest req) {
-    var u = req.getPayload().getUser();
-    return actor(u.getId(), u.getUsername());
+  /** A signed payload the bot could not have produced: 400 with what is wrong, audited once. */
+  private Response malformed(String user, String channel, String what, String why) {
+    audit(new io.gimops.bot.audit.AuditRecord(clock.instant(), "rejected", Optional.empty(), "", channel,
+        user == null ? "" : user, what, "400", Optional.empty(), java.util.List.of(), java.util.List.of(why)));
+    return Response.builder().statusCode(400).contentType("application/json; charset=utf-8")
+        .body(new io.vertx.core.json.JsonObject().put("error", "malformed interaction payload: " + why).encode())
+        .build();
+  }
+
+  /** A message only {@code user} sees, in a channel (an ephemeral message). */
+  private static void tell(com.slack.api.methods.MethodsClient client, String channel, String user, String text) {
+    try {
+      var r = client.chatPostEphemeral(m -> m.channel(channel).user(user).text(text));
+      if (!r.isOk()) {
+        LOG.log(System.Logger.Level.WARNING, "cannot tell " + user + " privately: " + r.getError());
+      }
+    } catch (Exception e) {
+      LOG.log(System.Logger.Level.WARNING, "cannot tell " + user + " privately: " + e.getMessage());
+    }
   }
 
   /** A Slack user as the policies see them: their id, a name, and their user groups (rule 12). */
@@ -444,7 +555,8 @@ public final class SlackFrontEnd implements AutoCloseable {
           : orchestrator.access().of(n.environment())
               .flatMap(a -> a.channels().stream().filter(this::isSlackChannel).sorted().findFirst())
               .or(() -> notifications);
-      channel.ifPresent(c -> poster.post(c, Optional.empty(), ":warning: " + n.message(), Optional.empty()));
+      channel.ifPresent(c -> poster.post(c, Optional.empty(), ":warning: " + Mrkdwn.escape(n.message()),
+          Optional.empty()));
       return;
     }
     if (e.operation().isEmpty()) {
@@ -472,10 +584,10 @@ public final class SlackFrontEnd implements AutoCloseable {
       update(op, false);
       thread(op, stepReport(op, f.index(), "FAILED", f.reasons()));
     } else if (e instanceof OperationEvent.AlertRaised a) {
-      poster.post(op.channel(), Optional.empty(), ":rotating_light: " + op.id() + " (rule 9): " + a.alert().message(),
-          Optional.empty());
+      poster.post(op.channel(), Optional.empty(), ":rotating_light: " + op.id() + " (rule 9): "
+          + Mrkdwn.escape(a.alert().message()), Optional.empty());
     } else if (e instanceof OperationEvent.PromptRaised p) {
-      poster.post(op.channel(), Optional.empty(), op.id() + ": " + p.prompt().message(),
+      poster.post(op.channel(), Optional.empty(), op.id() + ": " + Mrkdwn.escape(p.prompt().message()),
           Optional.of(SlackBlocks.prompt(op, p.prompt())));
     } else if (e instanceof OperationEvent.Finished) {
       update(op, true);
@@ -487,11 +599,11 @@ public final class SlackFrontEnd implements AutoCloseable {
   /** One thread message per step: what it was, how it ended, and what helm (or the check) said. */
   private String stepReport(Operation op, int index, String how, java.util.List<String> detail) {
     StringBuilder sb = new StringBuilder("*step " + (index + 1) + "* " + how + ": `"
-        + op.steps().get(index).step().describe() + "`");
-    detail.forEach(d -> sb.append("\n• ").append(d));
+        + Mrkdwn.inCode(op.steps().get(index).step().describe()) + "`");
+    detail.forEach(d -> sb.append("\n• ").append(Mrkdwn.escape(d)));
     java.util.Deque<String> lines = output.remove(op.id());
     if (lines != null && !lines.isEmpty()) {
-      sb.append("\n```").append(String.join("\n", lines)).append("```");
+      sb.append("\n").append(Mrkdwn.codeBlock(String.join("\n", lines)));
     }
     return sb.length() > 3500 ? sb.substring(0, 3500) + "…" : sb.toString();
   }

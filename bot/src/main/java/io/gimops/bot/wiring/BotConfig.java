@@ -127,10 +127,12 @@ public record BotConfig(
    * @param apiUrl the Web API base URL, for proxies and tests (default https://slack.com/api/)
    * @param host where the HTTP endpoint listens (default 0.0.0.0; the sandbox uses 127.0.0.1)
    * @param notificationsChannel where a summary of every finished operation goes
+   * @param directMessagesMayRead whether people with a role may read (status, releases, history,
+   *     plans, ops) in a direct message with the bot (default false: only in the environments' channels)
    */
   public record Slack(Optional<String> botToken, Optional<String> signingSecret, Optional<String> appToken,
       Optional<String> apiUrl, Optional<Integer> httpPort, Optional<String> host,
-      Optional<String> notificationsChannel, Optional<Integer> maxBodyBytes) {}
+      Optional<String> notificationsChannel, Optional<Integer> maxBodyBytes, Optional<Boolean> directMessagesMayRead) {}
 
   /**
    * Alertmanager's webhook ({@code POST /alerts/alertmanager} on the bot's HTTP port).
@@ -152,7 +154,7 @@ public record BotConfig(
    */
   public Optional<SlackSettings> slackSettings(Map<String, String> env) {
     Slack s = slack.orElse(new Slack(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
-        Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty()));
+        Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty()));
     Optional<String> token = Optional.ofNullable(env.get("SLACK_BOT_TOKEN")).or(s::botToken).filter(t -> !t.isBlank());
     if (token.isEmpty()) {
       return Optional.empty();
@@ -273,7 +275,7 @@ public record BotConfig(
       envs.put(e.name(), new EnvironmentAccess(new java.util.HashSet<>(e.channels().orElse(List.of())),
           roles(g.users().orElse(Map.of()), e.name()), roles(g.groups().orElse(Map.of()), e.name())));
     }
-    return new AccessPolicy(envs);
+    return new AccessPolicy(envs, slack.flatMap(Slack::directMessagesMayRead).orElse(false));
   }
 
   private static Map<String, Role> roles(Map<String, String> byName, String env) {

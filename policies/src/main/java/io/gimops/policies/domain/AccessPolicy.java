@@ -9,11 +9,19 @@ import java.util.TreeMap;
  * Access for every environment. A channel's own environment is the one environment that lists
  * it; a channel listed by several environments has none, and commands from it must name one with
  * {@code --env}.
+ *
+ * @param directMessagesMayRead whether a person with a role may read (status, releases, history,
+ *     plans, operations) in a direct message with the bot; nothing is ever changed from one
  */
-public record AccessPolicy(Map<String, EnvironmentAccess> environments) {
+public record AccessPolicy(Map<String, EnvironmentAccess> environments, boolean directMessagesMayRead) {
 
   public AccessPolicy {
     environments = Map.copyOf(environments);
+  }
+
+  /** Reads only from the environments' channels. */
+  public AccessPolicy(Map<String, EnvironmentAccess> environments) {
+    this(environments, false);
   }
 
   public Optional<EnvironmentAccess> of(String environment) {

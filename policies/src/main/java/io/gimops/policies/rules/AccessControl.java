@@ -48,6 +48,36 @@ public final class AccessControl {
   }
 
   /**
+   * Rule 12 at a door that reads: {@code status}, {@code releases}, {@code history}, {@code ops},
+   * {@code plan}. A role (viewer or above) in the environment, asked from one of its channels, or
+   * from a direct message with the bot when the policy lets direct messages read.
+   *
+   * @param directMessage whether {@code channel} is a direct message with the bot
+   */
+  public static Finding checkRead(AccessPolicy access, Actor actor, String channel, boolean directMessage,
+      String env, Action action) {
+    if (action.minimumRole() != Role.VIEWER) {
+      throw new IllegalArgumentException(action.id() + " is not a read: decide it as a request");
+    }
+    Optional<EnvironmentAccess> ea = access.of(env);
+    if (directMessage && ea.isPresent() && !ea.get().allowsChannel(channel)) {
+      if (!access.directMessagesMayRead()) {
+        return Finding.fail(Rule.R12_ACCESS, action.id() + " of " + env + " is not answered in direct messages: "
+            + "ask in " + (ea.get().channels().isEmpty() ? "a channel an admin allows for it"
+                : "one of " + String.join(", ", ea.get().channels().stream().sorted().toList())));
+      }
+      Optional<Role> role = ea.get().roleOf(actor);
+      if (role.isEmpty()) {
+        return Finding.fail(Rule.R12_ACCESS, actor.displayName() + " has no role in " + env
+            + ": ask an admin of " + env + " for the viewer role");
+      }
+      return Finding.pass(Rule.R12_ACCESS, actor.displayName() + " is " + role.get().id() + " in " + env
+          + "; " + action.id() + " needs viewer, and direct messages may read");
+    }
+    return check(access, actor, channel, env, action);
+  }
+
+  /**
    * Rule 12 for a decision: the requester's action, an admin's override, and whoever confirms
    * it on their behalf.
    */

@@ -95,4 +95,37 @@ class Rule12AccessTest {
     assertThat(stranger.refusals()).extracting(Finding::message)
         .contains("sam has no role in prod: ask an admin of prod for the operator role");
   }
+
+  @Test
+  void rule12_readsNeedARoleInTheEnvironmentAndOneOfItsChannels() {
+    assertThat(AccessControl.checkRead(ACCESS, VIEWER, PROD_CHANNEL, false, "prod", Action.VIEW).verdict())
+        .isEqualTo(Verdict.PASS);
+    assertThat(AccessControl.checkRead(ACCESS, STRANGER, PROD_CHANNEL, false, "prod", Action.VIEW).message())
+        .isEqualTo("sam has no role in prod: ask an admin of prod for the viewer role");
+    assertThat(AccessControl.checkRead(ACCESS, VIEWER, "C-RANDOM", false, "prod", Action.PLAN).message())
+        .isEqualTo("commands for prod are not accepted in channel C-RANDOM: use one of C-GIM-PROD");
+  }
+
+  @Test
+  void rule12_directMessagesReadOnlyWhenThePolicySaysSoAndOnlyForPeopleWithARole() {
+    assertThat(AccessControl.checkRead(ACCESS, VIEWER, "D-VERA", true, "prod", Action.VIEW).message())
+        .isEqualTo("view of prod is not answered in direct messages: ask in one of C-GIM-PROD");
+    AccessPolicy dms = new AccessPolicy(ACCESS.environments(), true);
+    assertThat(AccessControl.checkRead(dms, VIEWER, "D-VERA", true, "prod", Action.VIEW).verdict())
+        .isEqualTo(Verdict.PASS);
+    assertThat(AccessControl.checkRead(dms, STRANGER, "D-SAM", true, "prod", Action.VIEW).verdict())
+        .isEqualTo(Verdict.FAIL);
+    // A direct message may read; it never acts.
+    assertThat(AccessControl.check(dms, OPERATOR, "D-OTTO", "prod", Action.CANCEL).verdict()).isEqualTo(Verdict.FAIL);
+  }
+
+  @Test
+  void rule12_cancellingNeedsTheOperatorRole() {
+    assertThat(AccessControl.check(ACCESS, OPERATOR, PROD_CHANNEL, "prod", Action.CANCEL).verdict())
+        .isEqualTo(Verdict.PASS);
+    assertThat(AccessControl.check(ACCESS, VIEWER, PROD_CHANNEL, "prod", Action.CANCEL).message())
+        .isEqualTo("cancel in prod needs the operator role; vera is viewer: ask someone with that role");
+    assertThat(AccessControl.check(ACCESS, STRANGER, PROD_CHANNEL, "prod", Action.CANCEL).verdict())
+        .isEqualTo(Verdict.FAIL);
+  }
 }
