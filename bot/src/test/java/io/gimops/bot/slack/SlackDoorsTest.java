@@ -217,6 +217,35 @@ class SlackDoorsTest {
 
   @Test
   @Order(6)
+  void rule12_onlyAnOperatorAnswersAPromptAndAStrangersClickLeavesItOpen() {
+    sandbox.world().breakNext(ServiceKind.GSP, "image");
+    Operation op = requested(OPERATOR, "upgrade gsp", "upgrade gsp");
+    signed.send(signed.buttonClick(OPERATOR, CHANNEL, SlackBlocks.CONFIRM, op.id()));
+    Operation failed = SandboxBots.awaitState(bot.orchestrator(), op.id(), OperationState.FAILED, OperationState.SUCCEEDED);
+    assertThat(failed.state()).isEqualTo(OperationState.FAILED);
+    var prompt = failed.prompt().orElseThrow();
+    String rollBack = prompt.choices().get(0).id();
+    String dismiss = prompt.choices().get(prompt.choices().size() - 1).id();
+    await().atMost(AWAIT).until(() -> slack.calls("chat.postMessage").stream()
+        .anyMatch(c -> c.param("blocks").contains(SlackBlocks.CHOOSE + "." + rollBack)));
+    int helmBefore = sandbox.helmCalls().size();
+
+    signed.send(signed.buttonClick(STRANGER, CHANNEL, SlackBlocks.CHOOSE + "." + rollBack, op.id() + ":" + rollBack));
+    signed.send(signed.buttonClick(VIEWER, CHANNEL, SlackBlocks.CHOOSE + "." + dismiss, op.id() + ":" + dismiss));
+    signed.send(signed.buttonClick(OPERATOR, ELSEWHERE, SlackBlocks.CHOOSE + "." + rollBack, op.id() + ":" + rollBack));
+    await().atMost(AWAIT).until(() -> answers("Not chosen (rule 12)") >= 3);
+    assertThat(bot.orchestrator().operation(op.id()).orElseThrow().prompt()).isPresent();
+    assertThat(sandbox.helmCalls()).hasSize(helmBefore);
+
+    signed.send(signed.buttonClick(OPERATOR, CHANNEL, SlackBlocks.CHOOSE + "." + rollBack, op.id() + ":" + rollBack));
+    assertThat(SandboxBots.awaitState(bot.orchestrator(), op.id(), OperationState.ROLLED_BACK).state())
+        .isEqualTo(OperationState.ROLLED_BACK);
+    assertThat(sandbox.helmCalls()).filteredOn(c -> c.startsWith("rollback gsp")).hasSize(1);
+    sandbox.world().fix(ServiceKind.GSP);
+  }
+
+  @Test
+  @Order(7)
   void anOverrideReasonIsShownAsTypedNeverAsAPingOrALink() {
     // GSP's running release crash-loops, so rule 2 refuses and the admin's override (and reason) counts.
     var gspVersion = sandbox.history("gsp", "gsp").version().orElseThrow();
