@@ -20,8 +20,9 @@ import java.util.List;
  * <ol>
  *   <li>The release is {@code deployed} at the expected version; {@code failed} fails at once.
  *   <li>A new pod failing in a way waiting will not fix (CrashLoopBackOff, ImagePullBackOff, ...)
- *       or any pod Pending past the threshold fails at once; a failing pod of the release being
- *       left (after a rollback, the broken one) is waited for until it is replaced.
+ *       or Pending past the threshold, counted from when helm returned, fails at once; a failing
+ *       or Pending pod of the release being left (after a rollback, the broken one) is waited for
+ *       until it is replaced.
  *   <li>Every desired replica is Ready and runs the expected version. GIM "does not report the
  *       Ready state until the first post-upgrade transformation job has completed successfully",
  *       so for GIM a transformation job completed since the action started is also required.
@@ -95,8 +96,15 @@ public final class Verification {
       boolean old = p.version().filter(v -> !v.equals(expected)).isPresent();
       p.failingReason().ifPresent(r -> (old ? unmet : fatal).add((old ? "old pod " : "pod ") + p.name() + " is in " + r
           + (old ? ", waiting for it to be replaced" : "")));
+      // Pending is judged on the pods of the release being verified, from when this step's helm
+      // call ended: a pod that was Pending before (the broken one a rollback replaces) does not
+      // count against the step.
       if (p.pendingLongerThan(settings.pendingThreshold(), now)) {
-        fatal.add("pod " + p.name() + " Pending longer than " + settings.pendingThreshold().toMinutes() + "m");
+        if (old) {
+          unmet.add("old pod " + p.name() + " Pending, waiting for it to be replaced");
+        } else if (now.isAfter(actionEnded.plus(settings.pendingThreshold()))) {
+          fatal.add("pod " + p.name() + " Pending longer than " + settings.pendingThreshold().toMinutes() + "m");
+        }
       }
     }
     long readyNew = s.pods().stream()

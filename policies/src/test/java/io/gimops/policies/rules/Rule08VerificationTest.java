@@ -103,6 +103,25 @@ class Rule08VerificationTest {
   }
 
   @Test
+  void rule8_pendingCountsFromTheEndOfTheStepAndNeverAgainstItForThePodBeingReplaced() {
+    // The README's walk: GSP's broken pod has been Pending for minutes when Roll back is chosen.
+    Instant rollbackEnded = NOW.minusSeconds(10);
+    ServiceState gsp = healthy(ServiceKind.GSP, 2).toBuilder().pods(List.of(
+        PodState.pending("gsp-0", NOW.minus(Duration.ofMinutes(12)), version(ServiceKind.GSP, 3)))).replicas(1, 0).build();
+    var r = Verification.verify(gsp, version(ServiceKind.GSP, 2), false, rollbackEnded.minusSeconds(1), rollbackEnded,
+        NOW, S);
+    assertThat(r.status()).isEqualTo(Status.IN_PROGRESS);
+    assertThat(r.unmet()).contains("old pod gsp-0 Pending, waiting for it to be replaced");
+    // A pod of the release being verified, Pending since before helm returned: counted from then.
+    ServiceState fresh = healthy(ServiceKind.GSP, 2).toBuilder().pods(List.of(
+        PodState.pending("gsp-0", NOW.minus(Duration.ofMinutes(12)), version(ServiceKind.GSP, 2)))).replicas(1, 0).build();
+    assertThat(Verification.verify(fresh, version(ServiceKind.GSP, 2), false, rollbackEnded.minusSeconds(1),
+        rollbackEnded, NOW, S).status()).isEqualTo(Status.IN_PROGRESS);
+    assertThat(Verification.verify(fresh, version(ServiceKind.GSP, 2), false, rollbackEnded.minusSeconds(1),
+        rollbackEnded, rollbackEnded.plus(Duration.ofMinutes(6)), S).unmet()).contains("pod gsp-0 Pending longer than 5m");
+  }
+
+  @Test
   void rule8_aGrowingBacklogAfterTheUpgradeFails() {
     ServiceState gim = upgradedGim().toBuilder().backlog(growingBacklog(NOW, 20, 0.3)).build();
     var r = Verification.verify(gim, NEW_GIM, false, STARTED, HELM_DONE, NOW, S);
