@@ -451,7 +451,8 @@ public final class SlackFrontEnd implements AutoCloseable {
           false)));
       return;
     }
-    Optional.ofNullable(confirmationMessages.get(opId)).ifPresent(m -> m.thenAccept(ts -> poster.update(
+    // Confirmed: the confirmation's final state says by whom (and is no longer closed when the operation ends).
+    Optional.ofNullable(confirmationMessages.remove(opId)).ifPresent(m -> m.thenAccept(ts -> poster.update(
         a(s).channel(), ts, opId + " confirmed by " + Mrkdwn.escape(by.displayName()),
         Optional.of(new io.vertx.core.json.JsonArray().add(SlackBlocks.section("*" + opId + "*: "
             + Mrkdwn.escape(a(s).summary()) + ": confirmed by " + SlackBlocks.mention(by.userId()))).encode()), true)));
@@ -464,12 +465,12 @@ public final class SlackFrontEnd implements AutoCloseable {
   private Response cancel(BlockActionRequest req, ActionContext ctx) {
     return click(req, ctx, "cancel", (by, channel) -> {
       String opId = Interactions.operationId(req.getPayload());
+      // Cancelled before it started, the operation ends and its confirmation is closed (closeConfirmation).
       orchestrator.cancel(opId, by, channel).onComplete(r -> later.execute(() -> {
         if (r.succeeded() && r.result() instanceof Submission.Accepted a) {
-          Optional.ofNullable(confirmationMessages.get(opId)).ifPresent(m -> m.thenAccept(ts -> poster.update(
-              a.operation().channel(), ts, opId + " cancelled", Optional.of(new io.vertx.core.json.JsonArray()
-                  .add(SlackBlocks.section("*" + opId + "*: " + Mrkdwn.escape(a.operation().summary()) + ": "
-                      + Mrkdwn.escape(a.operation().outcome().orElse("cancelled")))).encode()), true)));
+          if (!a.operation().state().ended()) {
+            respond(ctx, Mrkdwn.escape(opId + ": " + a.operation().outcome().orElse("cancel asked")));
+          }
         } else if (r.succeeded()) {
           respond(ctx, Mrkdwn.escape(((Submission.Refused) r.result()).message()));
         } else {
@@ -590,10 +591,24 @@ public final class SlackFrontEnd implements AutoCloseable {
       poster.post(op.channel(), Optional.empty(), op.id() + ": " + Mrkdwn.escape(p.prompt().message()),
           Optional.of(SlackBlocks.prompt(op, p.prompt())));
     } else if (e instanceof OperationEvent.Finished) {
+      closeConfirmation(op);
       update(op, true);
       output.remove(op.id());
       notifications.ifPresent(n -> poster.post(n, Optional.empty(), SlackBlocks.summary(op), Optional.empty()));
     }
+  }
+
+  /**
+   * An operation that ended while its confirmation was still open (cancelled from the console or by
+   * another replica, refused when confirmed, ...): the confirmation loses its buttons and says how
+   * it ended, so nobody clicks on something that is over.
+   */
+  private void closeConfirmation(Operation op) {
+    Optional.ofNullable(confirmationMessages.remove(op.id())).ifPresent(m -> m.thenAccept(ts -> poster.update(
+        op.channel(), ts, op.id() + " " + op.state().id(), Optional.of(new io.vertx.core.json.JsonArray()
+            .add(SlackBlocks.section("*" + op.id() + "*: " + Mrkdwn.escape(op.summary()) + ": "
+                + op.state().id().toUpperCase(java.util.Locale.ROOT) + ". " + Mrkdwn.escape(op.outcome().orElse(""))))
+            .encode()), true)));
   }
 
   /** One thread message per step: what it was, how it ended, and what helm (or the check) said. */

@@ -187,6 +187,9 @@ class SlackDoorsTest {
     signed.send(signed.buttonClick(OPERATOR, CHANNEL, SlackBlocks.CANCEL, rb.id()));
     assertThat(SandboxBots.awaitState(bot.orchestrator(), rb.id(), OperationState.CANCELLED).state())
         .isEqualTo(OperationState.CANCELLED);
+    // The confirmation of an operation that ended loses its buttons and says how it ended.
+    await().atMost(AWAIT).until(() -> slack.calls("chat.update").stream().anyMatch(c -> c.param("blocks").contains(rb.id())
+        && c.param("blocks").contains("CANCELLED") && !c.param("blocks").contains("\"actions\"")));
   }
 
   @Test
