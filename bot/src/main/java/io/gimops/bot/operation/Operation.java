@@ -27,6 +27,9 @@ import java.util.function.UnaryOperator;
  * @param cancelledBy who asked to cancel; the operation stops at the next safe point
  * @param outcome the last word for people: why it ended, or what it waits for
  * @param remedyFor the failed operation this one remedies (a rollback chosen from its prompt)
+ * @param posted what the chat front ends posted about it, by kind (its confirmation, its progress
+ *     message, its final report), as {@code <channel> <ts>}: after a restart the story goes on in
+ *     the same messages, and a final report is sent once
  */
 public record Operation(
     String id,
@@ -46,7 +49,8 @@ public record Operation(
     Optional<Actor> cancelledBy,
     Optional<String> outcome,
     Optional<Prompt> prompt,
-    Optional<String> remedyFor) {
+    Optional<String> remedyFor,
+    java.util.Map<String, String> posted) {
 
   public Operation {
     Objects.requireNonNull(id, "id");
@@ -67,6 +71,35 @@ public record Operation(
     Objects.requireNonNull(outcome, "outcome");
     Objects.requireNonNull(prompt, "prompt");
     Objects.requireNonNull(remedyFor, "remedyFor");
+    // A journal written before front ends recorded their messages has none.
+    posted = posted == null ? java.util.Map.of() : java.util.Map.copyOf(posted);
+  }
+
+  /** An operation nothing has been posted about yet. */
+  public Operation(String id, String key, String environment, String channel, Actor requestedBy,
+      LifecycleRequest request, OperationState state, Optional<String> overrideReason, List<Finding> findings,
+      List<PendingConfirmation> pending, Confirmations confirmations, List<StepRecord> steps, Instant createdAt,
+      Instant updatedAt, Optional<Actor> cancelledBy, Optional<String> outcome, Optional<Prompt> prompt,
+      Optional<String> remedyFor) {
+    this(id, key, environment, channel, requestedBy, request, state, overrideReason, findings, pending, confirmations,
+        steps, createdAt, updatedAt, cancelledBy, outcome, prompt, remedyFor, java.util.Map.of());
+  }
+
+  /** Records that a front end posted something about this operation ({@link #posted}). */
+  public Operation withPosted(String kind, String where, Instant at) {
+    java.util.Map<String, String> p = new java.util.HashMap<>(posted);
+    p.put(kind, where);
+    return copy(b -> b.posted = p, at);
+  }
+
+  /** As this, with what {@code other} records as posted and this does not (a commit keeps both). */
+  public Operation keepingPosted(Operation other) {
+    if (other.posted.isEmpty() || posted.entrySet().containsAll(other.posted.entrySet())) {
+      return this;
+    }
+    java.util.Map<String, String> p = new java.util.HashMap<>(other.posted);
+    p.putAll(posted);
+    return copy(b -> b.posted = p, updatedAt);
   }
 
   public String summary() {
@@ -164,6 +197,7 @@ public record Operation(
     Optional<String> outcome;
     Optional<Prompt> prompt;
     final Optional<String> remedyFor;
+    java.util.Map<String, String> posted;
 
     Builder(Operation o) {
       id = o.id;
@@ -184,12 +218,13 @@ public record Operation(
       outcome = o.outcome;
       prompt = o.prompt;
       remedyFor = o.remedyFor;
+      posted = o.posted;
     }
 
     Operation build() {
       return new Operation(id, key, environment, channel, requestedBy, request, state, overrideReason,
           findings, pending, confirmations, steps, createdAt, updatedAt, cancelledBy,
-          outcome, prompt, remedyFor);
+          outcome, prompt, remedyFor, posted);
     }
   }
 }

@@ -80,6 +80,16 @@ public sealed interface OperationEvent {
     }
   }
 
+  /**
+   * A replica took the lead and found this operation, already ended, in the journal: a front end
+   * finishes its story if it had not (the final state in its messages, the final report once).
+   */
+  record Recovered(Operation op) implements OperationEvent {
+    public java.util.Optional<Operation> operation() {
+      return java.util.Optional.of(op);
+    }
+  }
+
   /** Something people should know that belongs to no operation (a stuck release found at start). */
   record Notice(String environment, String message) implements OperationEvent {
     public java.util.Optional<Operation> operation() {

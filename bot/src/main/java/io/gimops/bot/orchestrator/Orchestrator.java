@@ -196,6 +196,23 @@ public final class Orchestrator implements AutoCloseable {
     return blocking(() -> cancelNow(operationId, by, Optional.of(channel)));
   }
 
+  /**
+   * Journals that a front end posted something about an operation (its confirmation, progress
+   * message or final report: {@link Operation#posted}), so that after a restart or on another
+   * replica the story goes on in the same messages and ends once. Publishes nothing.
+   */
+  public Future<Void> notePosted(String operationId, String kind, String where) {
+    return blocking(() -> {
+      synchronized (this) {
+        Operation op = operations.get(operationId);
+        if (op != null && !where.equals(op.posted().get(kind))) {
+          commit(op, op.withPosted(kind, where, now()), List.of());
+        }
+      }
+      return null;
+    });
+  }
+
   /** Rule 12 for reads (status, releases, history, ops, plan); answers at once, audited either way. */
   public AccessGate gate() {
     return gate;
@@ -527,6 +544,7 @@ public final class Orchestrator implements AutoCloseable {
     if (current.cancelledBy().isPresent() && next.cancelledBy().isEmpty()) {
       next = next.withCancelRequest(current.cancelledBy().get(), next.updatedAt());
     }
+    next = next.keepingPosted(current);
     saveDurably(next);
     operations.put(next.id(), next);
     if (before.state() != next.state() || current.state() != next.state()) {
@@ -638,6 +656,9 @@ public final class Orchestrator implements AutoCloseable {
       for (Operation op : operations.values()) {
         if (op.state().executing() && !runs.containsKey(op.id())) {
           resume.add(op);
+        } else if (op.state().ended()) {
+          // Its story may not have ended in chat (the bot died between the end and the report).
+          publish(new OperationEvent.Recovered(op));
         }
       }
     }

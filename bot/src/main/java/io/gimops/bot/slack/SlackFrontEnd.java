@@ -73,6 +73,13 @@ public final class SlackFrontEnd implements AutoCloseable {
   private final Map<String, java.util.concurrent.CompletableFuture<String>> confirmationMessages = new ConcurrentHashMap<>();
   private final MessageConsumer<OperationEvent> subscription;
   private static final int OUTPUT_LINES = 30;
+  /** What the journal records as posted ({@link Operation#posted}). */
+  static final String CONFIRMATION = "slack.confirmation";
+  static final String CONFIRMATION_CLOSED = "slack.confirmation.closed";
+  static final String PROGRESS = "slack.progress";
+  static final String FINAL = "slack.final.";
+  /** Final reports this process has posted or is posting, before the journal has them. */
+  private final java.util.Set<String> finalReports = ConcurrentHashMap.newKeySet();
   private final java.util.function.Consumer<io.gimops.bot.audit.AuditRecord> audit;
   /** Event ids handled lately (the last 10,000), so that Slack's retries of them do nothing. */
   private final Map<String, Boolean> seenEvents = java.util.Collections.synchronizedMap(
@@ -312,9 +319,11 @@ public final class SlackFrontEnd implements AutoCloseable {
         answer.accept(Answer.toRequester(op.id() + " already exists for this request (" + op.state().id()
             + "); nothing new happened."));
       } else if (op.state() == OperationState.AWAITING_CONFIRMATION) {
-        confirmationMessages.put(op.id(), poster.post(op.channel(), Optional.empty(),
+        var posted = poster.post(op.channel(), Optional.empty(),
             op.id() + ": " + Mrkdwn.escape(op.summary()) + " waits for confirmation",
-            Optional.of(SlackBlocks.confirmation(op))));
+            Optional.of(SlackBlocks.confirmation(op)));
+        confirmationMessages.put(op.id(), posted);
+        posted.thenAccept(ts -> orchestrator.notePosted(op.id(), CONFIRMATION, op.channel() + " " + ts));
       } else {
         answer.accept(Answer.toRequester(op.id() + ": " + op.state().id() + " " + Mrkdwn.escape(op.outcome().orElse(""))));
       }
@@ -452,6 +461,7 @@ public final class SlackFrontEnd implements AutoCloseable {
       return;
     }
     // Confirmed: the confirmation's final state says by whom (and is no longer closed when the operation ends).
+    orchestrator.notePosted(opId, CONFIRMATION_CLOSED, "confirmed");
     Optional.ofNullable(confirmationMessages.remove(opId)).ifPresent(m -> m.thenAccept(ts -> poster.update(
         a(s).channel(), ts, opId + " confirmed by " + Mrkdwn.escape(by.displayName()),
         Optional.of(new io.vertx.core.json.JsonArray().add(SlackBlocks.section("*" + opId + "*: "
@@ -568,8 +578,12 @@ public final class SlackFrontEnd implements AutoCloseable {
       return;
     }
     if (e instanceof OperationEvent.Started) {
-      progressMessages.computeIfAbsent(op.id(), id -> poster.post(op.channel(), Optional.empty(),
-          SlackBlocks.progressText(op), Optional.of(SlackBlocks.progress(op))));
+      progressMessages.computeIfAbsent(op.id(), id -> {
+        var posted = poster.post(op.channel(), Optional.empty(), SlackBlocks.progressText(op),
+            Optional.of(SlackBlocks.progress(op)));
+        posted.thenAccept(ts -> orchestrator.notePosted(op.id(), PROGRESS, op.channel() + " " + ts));
+        return posted;
+      });
     } else if (e instanceof OperationEvent.StepStarted || e instanceof OperationEvent.VerificationProgress) {
       update(op, false);
     } else if (e instanceof OperationEvent.OutputLine l) {
@@ -590,12 +604,46 @@ public final class SlackFrontEnd implements AutoCloseable {
     } else if (e instanceof OperationEvent.PromptRaised p) {
       poster.post(op.channel(), Optional.empty(), op.id() + ": " + Mrkdwn.escape(p.prompt().message()),
           Optional.of(SlackBlocks.prompt(op, p.prompt())));
-    } else if (e instanceof OperationEvent.Finished) {
+    } else if (e instanceof OperationEvent.Finished || e instanceof OperationEvent.Recovered) {
+      if (e instanceof OperationEvent.Recovered && !op.posted().containsKey(PROGRESS)
+          && !op.posted().containsKey(CONFIRMATION)) {
+        return;
+      }
       closeConfirmation(op);
       update(op, true);
       output.remove(op.id());
-      notifications.ifPresent(n -> poster.post(n, Optional.empty(), SlackBlocks.summary(op), Optional.empty()));
+      finalReport(op);
     }
+  }
+
+  /**
+   * The summary to the notifications channel, once per final state (a failed operation that is
+   * rolled back later is reported again, as rolled back); journaled, so that a restart or another
+   * replica does not send it twice.
+   */
+  private void finalReport(Operation op) {
+    String kind = FINAL + op.state().id();
+    if (notifications.isEmpty() || op.posted().containsKey(kind) || !finalReports.add(op.id() + "/" + kind)) {
+      return;
+    }
+    poster.post(notifications.get(), Optional.empty(), SlackBlocks.summary(op), Optional.empty())
+        .thenAccept(ts -> orchestrator.notePosted(op.id(), kind, notifications.get() + " " + ts));
+  }
+
+  /** The progress message of an operation: posted by this process, or journaled by the one before it. */
+  private Optional<java.util.concurrent.CompletableFuture<String>> progressMessage(Operation op) {
+    java.util.concurrent.CompletableFuture<String> mine = progressMessages.get(op.id());
+    if (mine != null) {
+      return Optional.of(mine);
+    }
+    return posted(op, PROGRESS).map(ts -> progressMessages.computeIfAbsent(op.id(),
+        id -> java.util.concurrent.CompletableFuture.completedFuture(ts)));
+  }
+
+  /** The ts of something journaled as posted in the operation's own channel. */
+  private static Optional<String> posted(Operation op, String kind) {
+    return Optional.ofNullable(op.posted().get(kind)).map(w -> w.split(" ", 2))
+        .filter(w -> w.length == 2 && w[0].equals(op.channel())).map(w -> w[1]);
   }
 
   /**
@@ -604,11 +652,18 @@ public final class SlackFrontEnd implements AutoCloseable {
    * it ended, so nobody clicks on something that is over.
    */
   private void closeConfirmation(Operation op) {
-    Optional.ofNullable(confirmationMessages.remove(op.id())).ifPresent(m -> m.thenAccept(ts -> poster.update(
+    if (op.posted().containsKey(CONFIRMATION_CLOSED)) {
+      confirmationMessages.remove(op.id());
+      return;
+    }
+    Optional.ofNullable(confirmationMessages.remove(op.id()))
+        .or(() -> posted(op, CONFIRMATION).map(java.util.concurrent.CompletableFuture::completedFuture))
+        .ifPresent(m -> m.thenAccept(ts -> poster.update(
         op.channel(), ts, op.id() + " " + op.state().id(), Optional.of(new io.vertx.core.json.JsonArray()
             .add(SlackBlocks.section("*" + op.id() + "*: " + Mrkdwn.escape(op.summary()) + ": "
                 + op.state().id().toUpperCase(java.util.Locale.ROOT) + ". " + Mrkdwn.escape(op.outcome().orElse(""))))
             .encode()), true)));
+    orchestrator.notePosted(op.id(), CONFIRMATION_CLOSED, op.state().id());
   }
 
   /** One thread message per step: what it was, how it ended, and what helm (or the check) said. */
@@ -628,14 +683,14 @@ public final class SlackFrontEnd implements AutoCloseable {
   }
 
   private void update(Operation op, boolean last) {
-    Optional.ofNullable(progressMessages.get(op.id())).ifPresent(m -> later.execute(() ->
+    progressMessage(op).ifPresent(m -> later.execute(() ->
         ts(m).ifPresent(ts -> poster.update(op.channel(), ts, SlackBlocks.progressText(op),
             Optional.of(SlackBlocks.progress(op)), last))));
   }
 
   /** Thread replies go out in order: one thread of ours hands them to the poster, which keeps order per channel. */
   private void thread(Operation op, String text) {
-    Optional.ofNullable(progressMessages.get(op.id())).ifPresent(m -> later.execute(() ->
+    progressMessage(op).ifPresent(m -> later.execute(() ->
         ts(m).ifPresent(ts -> poster.post(op.channel(), Optional.of(ts), text, Optional.empty()))));
   }
 
