@@ -22,6 +22,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 /**
  * Posts and updates Slack messages within Slack's rate limits, on one thread of its own:
@@ -94,7 +95,10 @@ public final class SlackPoster implements AutoCloseable {
 
   private static final int SLACK_QUEUE = 100;
 
-  private record Post(String channel, Optional<String> threadTs, String text, Optional<String> blocks,
+  /** A message's content: its text, and its blocks if any. */
+  public record Content(String text, Optional<String> blocks) {}
+
+  private record Post(String channel, Optional<String> threadTs, Supplier<Content> content, String what,
       Priority priority, CompletableFuture<String> done) {}
 
   private record Update(String channel, String ts, String text, Optional<String> blocks, boolean last,
@@ -169,20 +173,46 @@ public final class SlackPoster implements AutoCloseable {
    */
   public CompletableFuture<String> post(String channel, Optional<String> threadTs, String text, Optional<String> blocks,
       Priority priority) {
+    Content c = new Content(text, blocks);
+    return post(channel, threadTs, () -> c, text.length() > 80 ? text.substring(0, 80) + "…" : text, priority);
+  }
+
+  /**
+   * Queues a message whose content is made when its turn comes, on the poster's thread (so a
+   * post that waited behind higher priorities carries what happened meanwhile). The supplier
+   * must be safe to call from that thread; if it throws, the post fails with its exception.
+   */
+  public CompletableFuture<String> post(String channel, Optional<String> threadTs, Supplier<Content> content,
+      Priority priority) {
+    return post(channel, threadTs, content, "(made when sent)", priority);
+  }
+
+  private CompletableFuture<String> post(String channel, Optional<String> threadTs, Supplier<Content> content,
+      String what, Priority priority) {
     CompletableFuture<String> done = new CompletableFuture<>();
     thread.execute(() -> {
       ChannelQueue q = posts.computeIfAbsent(channel, c -> new ChannelQueue());
       if (priority == Priority.LOW && q.size >= limits.queuedPerChannel()) {
         String why = "chat.postMessage to " + channel + " refused: " + q.size + " posts already wait for that channel"
-            + " (queuedPerChannel " + limits.queuedPerChannel() + "); a low-priority post was dropped: "
-            + (text.length() > 80 ? text.substring(0, 80) + "…" : text);
+            + " (queuedPerChannel " + limits.queuedPerChannel() + "); a low-priority post was dropped: " + what;
         LOG.log(System.Logger.Level.WARNING, why);
         done.completeExceptionally(new QueueFull(why));
         return;
       }
-      q.add(new Post(channel, threadTs, text, blocks, priority, done));
+      q.add(new Post(channel, threadTs, once(content), what, priority, done));
     });
     return done;
+  }
+
+  /** Made at the first attempt and kept for the retries (a 429 or a 5xx sends the same message again). */
+  private static Supplier<Content> once(Supplier<Content> content) {
+    Content[] made = new Content[1];
+    return () -> {
+      if (made[0] == null) {
+        made[0] = java.util.Objects.requireNonNull(content.get(), "a post's content");
+      }
+      return made[0];
+    };
   }
 
   /**
@@ -257,11 +287,20 @@ public final class SlackPoster implements AutoCloseable {
         if (p == null || now.isBefore(nextPost.getOrDefault(p.channel(), Instant.EPOCH)) || paused("chat.postMessage", now)) {
           continue;
         }
+        Content content;
+        try {
+          content = p.content().get();
+        } catch (RuntimeException failed) {
+          q.remove(p);
+          LOG.log(System.Logger.Level.WARNING, "a post to " + p.channel() + " could not be made: " + failed);
+          p.done().completeExceptionally(failed);
+          continue;
+        }
         Optional<SlackApiTextResponse> r;
         try {
           r = send("chat.postMessage", () -> methods.chatPostMessage(
-              ChatPostMessageRequest.builder().channel(p.channel()).threadTs(p.threadTs().orElse(null)).text(p.text())
-                  .blocksAsString(p.blocks().orElse(null)).build()));
+              ChatPostMessageRequest.builder().channel(p.channel()).threadTs(p.threadTs().orElse(null))
+                  .text(content.text()).blocksAsString(content.blocks().orElse(null)).build()));
         } catch (IllegalStateException refused) {
           // Slack refused it (4xx): sending it again would fail again and hold the channel's queue.
           nextPost.put(p.channel(), clock.instant().plus(limits.postInterval()));

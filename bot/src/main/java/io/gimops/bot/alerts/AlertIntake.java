@@ -29,6 +29,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 /**
@@ -296,20 +297,26 @@ public final class AlertIntake implements Consumer<AlertmanagerNotification>, Au
     pump(storm);
   }
 
-  /** One thread reply at a time; the next takes everything that waited meanwhile. */
+  /**
+   * One thread reply at a time, made when its turn comes: it takes everything that waited until
+   * then (higher priorities may have held it for several post intervals).
+   */
   private void pump(AlertStorm storm) {
     if (storm.summaryTs == null || storm.reply != null || !storm.hasWaitingLines()) {
       return;
     }
-    AlertStorm.Reply r = storm.nextReply();
-    CompletableFuture<String> m = poster.post(storm.channel, Optional.of(storm.summaryTs), r.text(),
-        Optional.of(r.blocks()), SlackPoster.Priority.LOW);
+    AtomicReference<AlertStorm.Reply> made = new AtomicReference<>();
+    CompletableFuture<String> m = poster.post(storm.channel, Optional.of(storm.summaryTs), () -> {
+      AlertStorm.Reply r = storm.nextReply();
+      made.set(r);
+      return new SlackPoster.Content(r.text(), Optional.of(r.blocks()));
+    }, SlackPoster.Priority.LOW);
     storm.reply = m;
     m.whenComplete((ts, err) -> later(() -> {
       storm.reply = null;
       if (err != null) {
         // The tick tries again: these lines go first.
-        storm.putBack(r);
+        Optional.ofNullable(made.get()).ifPresent(storm::putBack);
         LOG.log(System.Logger.Level.WARNING, "an alert storm thread reply in " + storm.channel + " was not posted: "
             + err.getMessage() + "; trying again");
         return;

@@ -6,7 +6,6 @@ import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Deque;
@@ -16,6 +15,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One alert storm in one channel: the groups it counts, and its messages. The summary is one
@@ -53,8 +54,12 @@ final class AlertStorm {
   boolean flushScheduled;
   /** The thread reply on its way, if any: one at a time, the next takes all that waited. */
   CompletableFuture<String> reply;
-  private final Deque<String> waiting = new ArrayDeque<>();
-  private int listed;
+  /**
+   * Lines for the thread, oldest first. Added on the intake's thread; taken by {@link #nextReply}
+   * on the poster's, when the reply's turn comes (one reply at a time, so nobody else takes them).
+   */
+  private final Deque<String> waiting = new ConcurrentLinkedDeque<>();
+  private final AtomicInteger listed = new AtomicInteger();
 
   /** One thread reply: its text, its blocks, and the lines it carries (put back if it fails). */
   record Reply(String text, String blocks, List<String> lines) {}
@@ -88,7 +93,10 @@ final class AlertStorm {
     return !waiting.isEmpty();
   }
 
-  /** The next thread reply, taking lines that waited, oldest first, as many as one reply holds. */
+  /**
+   * The next thread reply, taking lines that waited, oldest first, as many as one reply holds.
+   * Called on the poster's thread: it reads only the lines, never the groups.
+   */
   Reply nextReply() {
     List<String> lines = new ArrayList<>();
     JsonArray blocks = new JsonArray();
@@ -111,9 +119,9 @@ final class AlertStorm {
     if (!section.isEmpty()) {
       blocks.add(AlertIntake.section(section.toString()));
     }
-    int from = listed + 1;
-    listed += lines.size();
-    return new Reply("Alert storm, entries " + from + "-" + listed, blocks.encode(), lines);
+    int to = listed.addAndGet(lines.size());
+    return new Reply(lines.isEmpty() ? "Alert storm: nothing new" : "Alert storm, entries " + (to - lines.size() + 1)
+        + "-" + to, blocks.encode(), lines);
   }
 
   /** A reply that failed: its lines wait again, first. */
@@ -121,7 +129,7 @@ final class AlertStorm {
     List<String> lines = new ArrayList<>(r.lines());
     java.util.Collections.reverse(lines);
     lines.forEach(waiting::addFirst);
-    listed -= r.lines().size();
+    listed.addAndGet(-r.lines().size());
   }
 
   /** The summary's fallback text (notifications, screen readers). */

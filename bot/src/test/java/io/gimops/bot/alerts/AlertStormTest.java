@@ -218,7 +218,9 @@ class AlertStormTest {
   @Test
   void markupInAlertsReachesNoWebApiCallUnescaped(@TempDir Path work) throws Exception {
     try (FakeSlack slack = new FakeSlack(); SandboxBots sandbox = SandboxBots.start(work)) {
-      Bot bot = sandbox.botWithChannel("markup-bot", SandboxWorld.Pace.TEST, CHANNEL, yaml(slack));
+      // Every alerts key, spelled as the README has them.
+      Bot bot = sandbox.botWithChannel("markup-bot", SandboxWorld.Pace.TEST, CHANNEL, yaml(slack)
+          + "  retainResolved: 1h\n  maxGroups: 500\n  stormGroups: 5\n  stormWindow: 10s\n  queuedPerChannel: 50\n");
       SandboxBots.awaitLeading(bot);
       int port = bot.slack().orElseThrow().httpPort().orElseThrow();
 
@@ -251,6 +253,7 @@ class AlertStormTest {
       String all = calls.stream().map(c -> c.param("text") + c.param("blocks")).reduce("", String::concat);
       assertThat(all).contains("&lt;!channel&gt; disk full", "&lt;https://evil.example/login|Genesys SSO&gt;",
           "&lt;@U123&gt;", "&lt;!here&gt;", "&lt;https://x|y&gt;");
+      assertThat(bot.slack().orElseThrow().alertIntake().orElseThrow().groupsRemembered()).isEqualTo(13);
     }
   }
 

@@ -164,6 +164,29 @@ class SlackPosterTest {
   }
 
   @Test
+  void aPostMadeWhenItsTurnComesCarriesWhatHappenedWhileItWaited() throws Exception {
+    try (SlackPoster p = quick(QUICK)) {
+      p.post("C8", Optional.empty(), "first", Optional.empty()).get(30, TimeUnit.SECONDS);
+      java.util.concurrent.ConcurrentLinkedQueue<String> lines = new java.util.concurrent.ConcurrentLinkedQueue<>(
+          List.of("group 1"));
+      java.util.concurrent.atomic.AtomicInteger made = new java.util.concurrent.atomic.AtomicInteger();
+      CompletableFuture<String> reply = p.post("C8", Optional.of("1.1"), () -> {
+        made.incrementAndGet();
+        return new SlackPoster.Content(String.join(", ", lines), Optional.empty());
+      }, SlackPoster.Priority.LOW);
+      CompletableFuture<String> prompt = p.post("C8", Optional.empty(), "prompt", Optional.empty());
+      lines.add("group 2");
+      slack.rateLimitNext(1, 1); // the prompt meets a 429: the reply waits longer, and is made once
+      prompt.get(30, TimeUnit.SECONDS);
+      lines.add("group 3");
+      reply.get(30, TimeUnit.SECONDS);
+      assertThat(slack.calls("chat.postMessage").stream().filter(c -> c.status() == 200).map(c -> c.param("text")))
+          .containsExactly("first", "prompt", "group 1, group 2, group 3");
+      assertThat(made).hasValue(1);
+    }
+  }
+
+  @Test
   void alertUpdatesLeaveAThirdOfTheBudgetToOperations() throws Exception {
     // A budget of 6 updates a minute: updates below HIGH may use 4 of them.
     try (SlackPoster p = quick(new SlackPoster.Limits(Duration.ofMillis(50), Duration.ofMillis(250), 6, 100))) {
