@@ -34,7 +34,9 @@ import java.util.function.Supplier;
  *       confirmation never waits behind a queue of alerts). {@link Priority#HIGH} and
  *       {@link Priority#NORMAL} posts are never dropped; a {@link Priority#LOW} post asked while
  *       {@code queuedPerChannel} posts already wait for its channel is refused: logged, and its
- *       future completes with {@link QueueFull}. A queued post may be {@link #withdraw withdrawn}.
+ *       future completes with {@link QueueFull}. A queued post may be {@link #withdraw withdrawn},
+ *       and its content may be made when its turn comes (so one that waited carries what
+ *       happened meanwhile), once, and kept for its retries.
  *   <li>{@code chat.update}: coalesced per message, so only the latest state of a progress
  *       message is sent, at most one per message per {@code updateInterval} and within a
  *       workspace-wide budget (Tier 3, about 50 a minute). A final update is never replaced by
