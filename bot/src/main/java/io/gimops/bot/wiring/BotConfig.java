@@ -139,9 +139,27 @@ public record BotConfig(
    *
    * @param bearerToken what Alertmanager's {@code http_config.authorization} sends (or basic auth)
    * @param recentChange a service changed within this is offered a rollback when alerted on (default 2h)
+   * @param retainResolved a group whose alerts all resolved is forgotten this long after (default 1h)
+   * @param maxGroups alert groups remembered at most; beyond, the longest resolved, then the oldest, go (default 2000)
+   * @param stormGroups with {@code stormWindow}: more new groups than this within it and the channel
+   *     storms: one summary message instead of one per group (default 5 within 10s)
+   * @param queuedPerChannel alert messages waiting for one channel beyond which more are refused,
+   *     logged (operations' messages are never refused; default 100)
    */
   public record Alerts(Optional<String> bearerToken, Optional<String> basicUser, Optional<String> basicPassword,
-      Optional<String> recentChange, Optional<Integer> maxBodyBytes) {}
+      Optional<String> recentChange, Optional<Integer> maxBodyBytes, Optional<String> retainResolved,
+      Optional<Integer> maxGroups, Optional<Integer> stormGroups, Optional<String> stormWindow,
+      Optional<Integer> queuedPerChannel) {
+
+    /** The intake's settings: these keys over the defaults. */
+    public io.gimops.bot.alerts.AlertIntake.Settings intakeSettings() {
+      var d = io.gimops.bot.alerts.AlertIntake.Settings.DEFAULTS;
+      return new io.gimops.bot.alerts.AlertIntake.Settings(
+          recentChange.map(BotConfig::duration).orElse(d.recentChange()),
+          retainResolved.map(BotConfig::duration).orElse(d.retainResolved()), maxGroups.orElse(d.maxGroups()),
+          stormGroups.orElse(d.stormGroups()), stormWindow.map(BotConfig::duration).orElse(d.stormWindow()));
+    }
+  }
 
   /** The Slack settings in force, after the environment's overrides. */
   public record SlackSettings(String botToken, String signingSecret, Optional<String> appToken, String apiUrl,

@@ -65,7 +65,9 @@ public final class SlackWiring implements AutoCloseable {
     // Token and secret are set here, never read by Bolt from the environment behind our back.
     io.gimops.adapters.slack.VerifiedApp app = new io.gimops.adapters.slack.VerifiedApp(AppConfig.builder().slack(slack).singleTeamBotToken(s.botToken())
         .signingSecret(s.signingSecret().isEmpty() ? "socket-mode-only" : s.signingSecret()).build());
-    SlackPoster poster = new SlackPoster(slack.methods(s.botToken()), clock, SlackPoster.Limits.SLACK);
+    SlackPoster poster = new SlackPoster(slack.methods(s.botToken()), clock, SlackPoster.Limits.SLACK
+        .withQueuedPerChannel(alerts.flatMap(BotConfig.Alerts::queuedPerChannel).orElse(SlackPoster.Limits.SLACK
+            .queuedPerChannel())));
     SlackUserGroups groups = new SlackUserGroups(slack.methods(s.botToken()), java.time.Duration.ofMinutes(5));
     SlackFrontEnd frontEnd = new SlackFrontEnd(app, orchestrator, poster, s.notificationsChannel(), clock,
         groups::groupsOf, audit::record);
@@ -78,8 +80,7 @@ public final class SlackWiring implements AutoCloseable {
         java.util.function.Consumer<io.vertx.ext.web.Router> more = r -> { };
         if (alerts.isPresent()) {
           BotConfig.Alerts a = alerts.get();
-          intake = Optional.of(new AlertIntake(orchestrator, poster, audit, clock,
-              a.recentChange().map(BotConfig::duration).orElse(java.time.Duration.ofHours(2))));
+          intake = Optional.of(new AlertIntake(orchestrator, poster, audit, clock, a.intakeSettings()));
           AlertIntake in = intake.get();
           int maxBody = a.maxBodyBytes().orElse(1024 * 1024);
           java.util.function.Consumer<AlertWebhook.Rejection> refused = rej -> audit.record(new AuditRecord(
@@ -136,6 +137,11 @@ public final class SlackWiring implements AutoCloseable {
 
   public App app() {
     return app;
+  }
+
+  /** The alert intake, when alerts are configured. */
+  public Optional<AlertIntake> alertIntake() {
+    return intake;
   }
 
   @Override

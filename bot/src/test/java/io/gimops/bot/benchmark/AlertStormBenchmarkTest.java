@@ -42,8 +42,12 @@ import org.junit.jupiter.api.io.TempDir;
  * sends them (each group's notification repeats the group's alerts so far, ten notifications a
  * group), while signed {@code /gim status} commands keep coming. Figures: webhook ingestion
  * latency, command acknowledgement latency during the storm, every alert in the audit trail (the
- * local file and the Kafka stream of a real in-process broker), and Slack's rate limits kept
- * (chat.postMessage about 1 per second per channel, chat.update Tier 3).
+ * local file and the Kafka stream of a real in-process broker), Slack's rate limits kept
+ * (chat.postMessage about 1 per second per channel, chat.update Tier 3), and how soon each group
+ * shows in the channel (a storm: one summary updated in place, each group listed in its thread).
+ * That last figure is reported, not held to a bar here: the cycle's progress posts go first
+ * (operations before alerts), and at the test pace they take most of the channel's one post a
+ * second while the storm lasts. {@code AlertStormTest} holds it to 5 s.
  */
 @Tag("benchmark")
 class AlertStormBenchmarkTest {
@@ -105,6 +109,7 @@ class AlertStormBenchmarkTest {
 
       // The storm: notification k of group g carries alerts 0 .. 10k+9 of group g, firing.
       List<Long> ingestNanos = Collections.synchronizedList(new ArrayList<>());
+      Map<Integer, Instant> firstSent = new java.util.concurrent.ConcurrentHashMap<>();
       List<Integer> ingestErrors = Collections.synchronizedList(new ArrayList<>());
       ExecutorService senders = Executors.newFixedThreadPool(SENDERS);
       long t0 = System.nanoTime();
@@ -117,6 +122,7 @@ class AlertStormBenchmarkTest {
               String body = notification(g, (k + 1) * PER_GROUP / NOTIFICATIONS_PER_GROUP).encode();
               HttpRequest req = HttpRequest.newBuilder(webhook).header("Authorization", "Bearer " + TOKEN)
                   .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build();
+              firstSent.putIfAbsent(g, Instant.now());
               long st = System.nanoTime();
               HttpResponse<String> r = http.send(req, HttpResponse.BodyHandlers.ofString());
               ingestNanos.add(System.nanoTime() - st);
@@ -156,12 +162,14 @@ class AlertStormBenchmarkTest {
         });
       }
 
-      // Slack: one message per group, updated in place; wait until the last group's message is posted.
-      Instant drainStart = Instant.now();
-      await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofSeconds(1))
-          .until(() -> slack.calls("chat.postMessage").stream()
-              .filter(c -> String.valueOf(c.param("text")).startsWith("FIRING")).count() >= GROUPS);
-      Duration drained = Duration.between(drainStart, Instant.now()).plus(storm);
+      // Slack: every group shown in the channel (an alert storm: the summary or its thread).
+      await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200))
+          .until(() -> firstShown(slack.calls()).size() >= GROUPS);
+      Map<Integer, Instant> shown = firstShown(slack.calls());
+      Instant lastShown = shown.values().stream().max(Instant::compareTo).orElseThrow();
+      Duration drained = Duration.between(firstSent.values().stream().min(Instant::compareTo).orElseThrow(), lastShown);
+      Duration slowestGroup = shown.entrySet().stream().map(e -> Duration.between(firstSent.get(e.getKey()),
+          e.getValue())).max(Duration::compareTo).orElseThrow();
       List<FakeSlack.Call> calls = slack.calls().subList(slackCallsBefore, slack.calls().size());
       int maxPostsPerSecond = maxInWindow(calls, "chat.postMessage", Duration.ofSeconds(1));
       int maxUpdatesPerMinute = maxInWindow(calls, "chat.update", Duration.ofMinutes(1));
@@ -182,8 +190,24 @@ class AlertStormBenchmarkTest {
       out.append(String.format(Locale.ROOT, "  audit: %d distinct alerts in the local trail, %d on Kafka; stream lost %d%n",
           distinctAlerts(Files.readAllLines(auditFile)), onKafka.size(), bot.events().orElseThrow().stats().lost()));
       out.append(String.format(Locale.ROOT, "  Slack: %d chat.postMessage (max %d in any 1 s), %d chat.update (max %d in any"
-          + " 60 s); all %d groups posted %.0f s after the storm began%n", posts, maxPostsPerSecond, updates,
-          maxUpdatesPerMinute, GROUPS, drained.toMillis() / 1000.0));
+          + " 60 s); all %d groups shown %.1f s after the storm began, each within %.1f s of its first notification%n",
+          posts, maxPostsPerSecond, updates, maxUpdatesPerMinute, GROUPS, drained.toMillis() / 1000.0,
+          slowestGroup.toMillis() / 1000.0));
+      Instant began = firstSent.values().stream().min(Instant::compareTo).orElseThrow();
+      out.append("  Slack calls to the channel, s after the storm began:");
+      for (FakeSlack.Call c : calls) {
+        if (c.method().startsWith("chat.") && CHANNEL.equals(c.param("channel"))) {
+          java.util.regex.Matcher m = GROUP_NAME.matcher(c.param("text") + " " + c.param("blocks"));
+          Set<String> named = new HashSet<>();
+          while (m.find()) {
+            named.add(m.group(1));
+          }
+          out.append(String.format(Locale.ROOT, " %s%s %.1f (%d groups named)", c.method().substring(5),
+              c.param("thread_ts").isEmpty() ? "" : " in a thread", Duration.between(began, c.at()).toMillis() / 1000.0,
+              named.size()));
+        }
+      }
+      out.append(String.format(Locale.ROOT, "%n"));
       out.append(String.format(Locale.ROOT, "  an upgrade cycle ran %s the storm%n",
           cycleRanThroughout ? "throughout" : "during part of"));
       System.out.println(out);
@@ -196,6 +220,24 @@ class AlertStormBenchmarkTest {
       assertThat(maxPostsPerSecond).as("chat.postMessage per channel per second").isLessThanOrEqualTo(2);
       assertThat(maxUpdatesPerMinute).as("chat.update, Tier 3").isLessThanOrEqualTo(50);
     }
+  }
+
+  private static final java.util.regex.Pattern GROUP_NAME = java.util.regex.Pattern.compile("Storm(\\d+)\\b");
+
+  /** When each group was first named in the channel (a post or an update Slack took). */
+  private static Map<Integer, Instant> firstShown(List<FakeSlack.Call> calls) {
+    Map<Integer, Instant> first = new java.util.HashMap<>();
+    for (FakeSlack.Call c : calls) {
+      if (c.status() != 200 || !CHANNEL.equals(c.param("channel"))
+          || !(c.method().equals("chat.postMessage") || c.method().equals("chat.update"))) {
+        continue;
+      }
+      java.util.regex.Matcher m = GROUP_NAME.matcher(c.param("text") + " " + c.param("blocks"));
+      while (m.find()) {
+        first.putIfAbsent(Integer.parseInt(m.group(1)), c.at());
+      }
+    }
+    return first;
   }
 
   private static JsonObject notification(int group, int alerts) {
