@@ -207,7 +207,7 @@ public final class AlertIntake implements Consumer<AlertmanagerNotification>, Au
   private void postOwn(AlertGroup g, List<ServiceKind> offered) {
     g.offersRollback = !offered.isEmpty();
     CompletableFuture<String> m = poster.post(g.channel, Optional.empty(), summary(g),
-        Optional.of(blocks(g, offered)), g.offersRollback ? SlackPoster.Priority.NORMAL : SlackPoster.Priority.LOW);
+        Optional.of(blocks(g, offered)), g.offersRollback ? SlackPoster.Priority.HIGH : SlackPoster.Priority.LOW);
     g.message = m;
     m.whenComplete((ts, err) -> {
       if (err != null && !(err instanceof CancellationException)) {
@@ -253,8 +253,20 @@ public final class AlertIntake implements Consumer<AlertmanagerNotification>, Au
 
   private void postSummary(AlertStorm storm) {
     storm.dirty = false;
-    CompletableFuture<String> m = poster.post(storm.channel, Optional.empty(), storm.text(),
-        Optional.of(storm.blocks()), SlackPoster.Priority.NORMAL);
+    SlackPoster.Content asked = new SlackPoster.Content(storm.text(), Optional.of(storm.blocks()));
+    // Rendered when its turn comes (the posts ahead of it take seconds in a storm), on the intake's
+    // thread, which alone reads the storm: so it counts every group that arrived meanwhile.
+    CompletableFuture<String> m = poster.post(storm.channel, Optional.empty(), () -> {
+      try {
+        return thread.submit(() -> new SlackPoster.Content(storm.text(), Optional.of(storm.blocks())))
+            .get(250, TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return asked;
+      } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        return asked;
+      }
+    }, SlackPoster.Priority.NORMAL);
     storm.summary = m;
     m.whenComplete((ts, err) -> later(() -> {
       if (err != null) {

@@ -93,7 +93,8 @@ class AlertWebhookTest {
           .satisfies(l -> assertThat(l).filteredOn(x -> x.contains("\"outcome\":\"resolved\"")).hasSize(2));
       assertThat(sandbox.auditLines()).anyMatch(l -> l.contains("\"kind\":\"rejected\"") && l.contains("version 4"));
 
-      // The offer, clicked (twice): one rollback of gsp to revision 1.
+      // The offer, clicked (twice): a request for one rollback of gsp to revision 1, which asks for
+      // confirmation like /gim rollback and runs once confirmed.
       SignedSlack signed = new SignedSlack(port, "alert-test-secret", slack);
       signed.send(signed.buttonClick(OPERATOR.userId(), "C0GIMOPS", AlertIntake.ROLLBACK_ACTION, "sandbox|gsp|1"));
       signed.send(signed.buttonClick(OPERATOR.userId(), "C0GIMOPS", AlertIntake.ROLLBACK_ACTION, "sandbox|gsp|1"));
@@ -101,6 +102,9 @@ class AlertWebhookTest {
           .anyMatch(op -> op.request() instanceof LifecycleRequest.Rollback));
       Operation rollback = o.operations().stream().filter(op -> op.request() instanceof LifecycleRequest.Rollback)
           .findFirst().orElseThrow();
+      assertThat(rollback.state()).isEqualTo(OperationState.AWAITING_CONFIRMATION);
+      assertThat(sandbox.helmCalls()).noneMatch(c -> c.startsWith("rollback"));
+      signed.send(signed.buttonClick(OPERATOR.userId(), "C0GIMOPS", "gimops.confirm", rollback.id()));
       Operation end = SandboxBots.awaitState(o, rollback.id(), OperationState.SUCCEEDED, OperationState.FAILED);
       assertThat(end.state()).as(end.outcome().orElse("")).isEqualTo(OperationState.SUCCEEDED);
       assertThat(o.operations().stream().filter(op -> op.request() instanceof LifecycleRequest.Rollback)).hasSize(1);
