@@ -69,8 +69,7 @@ class SlackDoorsTest {
         .replace("production: false", "production: true")
         .replace("      console-admin2: admin\n", "      console-admin2: admin\n      " + OPERATOR + ": operator\n      "
             + VIEWER + ": viewer\n      " + ADMIN + ": admin\n      " + ADMIN2 + ": admin\n")
-        + "slack:\n  botToken: xoxb-test-token\n  signingSecret: " + SECRET + "\n  apiUrl: '" + slack.apiUrl()
-        + "'\n  httpPort: 0\n  host: 127.0.0.1\n  notificationsChannel: C0NOTIFY\n"
+        + slack.httpConfigYaml(SECRET, 0)
         + "alerts:\n  bearerToken: alert-token-0123456789\n  recentChange: 2h\n";
     bot = sandbox.botFromYaml("doors-bot", yaml);
     SandboxBots.awaitLeading(bot);

@@ -86,8 +86,7 @@ class SlackStoryAfterKillTest {
   private static Path config(SandboxBots sandbox, FakeSlack slack, String replica, int port, Path work) {
     String yaml = sandbox.config(replica, SandboxWorld.Pace.TEST)
         .replace("channels: [" + SandboxWorld.CHANNEL + "]", "channels: [" + SandboxWorld.CHANNEL + ", " + CHANNEL + "]")
-        + "slack:\n  botToken: xoxb-test-token\n  signingSecret: " + SECRET + "\n  apiUrl: '" + slack.apiUrl()
-        + "'\n  httpPort: " + port + "\n  host: 127.0.0.1\n  notificationsChannel: C0NOTIFY\n";
+        + slack.httpConfigYaml(SECRET, port);
     Path f = work.resolve(replica + ".yaml");
     try {
       Files.writeString(f, yaml);

@@ -73,6 +73,15 @@ public final class FakeSlack implements AutoCloseable {
   }
 
   /** The Web API base URL, with the trailing slash Slack's client wants. */
+  /**
+   * The bot's {@code slack:} section for HTTP against this fake: a bot token, the signing secret,
+   * the port ({@code 0}: any free one) on loopback, and C0NOTIFY as the notifications channel.
+   */
+  public String httpConfigYaml(String signingSecret, int httpPort) {
+    return "slack:\n  botToken: xoxb-test-token\n  signingSecret: " + signingSecret + "\n  apiUrl: '" + apiUrl()
+        + "'\n  httpPort: " + httpPort + "\n  host: 127.0.0.1\n  notificationsChannel: C0NOTIFY\n";
+  }
+
   public String apiUrl() {
     return "http://127.0.0.1:" + server.actualPort() + "/api/";
   }
