@@ -28,6 +28,9 @@ import java.util.stream.Collectors;
 final class ConfigProblems {
 
   private static final Pattern FOUND = Pattern.compile("from (\\w+) (?:value|token)");
+  private static final Pattern YAML_EVENT =
+      Pattern.compile("<?org\\.yaml\\.snakeyaml\\.events\\.(\\w+)Event(?:\\(anchor=([^),]*)[^>]*\\)?)?>?");
+  private static final Pattern CLASS_NAME = Pattern.compile("\\b(?:java|javax|com|org|io)\\.[a-z0-9_]+\\.\\w+");
 
   private ConfigProblems() {}
 
@@ -67,8 +70,7 @@ final class ConfigProblems {
       problem = "it is nested or sized far beyond any configuration";
     } else if (e instanceof JsonParseException) {
       // SnakeYAML's own problem ("found character '\t' that cannot start any token") says more than its context.
-      problem = "it is not valid YAML: " + (e.getCause() instanceof org.yaml.snakeyaml.error.MarkedYAMLException y
-          && y.getProblem() != null ? y.getProblem() : firstLine(e.getOriginalMessage()));
+      problem = "it is not valid YAML: " + yamlProblem(e);
     } else {
       problem = "this value does not fit here";
     }
@@ -145,6 +147,33 @@ final class ConfigProblems {
       case "Null" -> "nothing";
       default -> "something else";
     };
+  }
+
+  /**
+   * SnakeYAML's own problem ("found character '\t' that cannot start any token") says more than
+   * its context; Jackson's YAML parser names SnakeYAML's event classes where it expected a key
+   * ("got this instead: <org.yaml.snakeyaml.events.AliasEvent(anchor=x)>"): said in YAML's words.
+   */
+  private static String yamlProblem(JsonProcessingException e) {
+    if (e.getCause() instanceof org.yaml.snakeyaml.error.MarkedYAMLException y && y.getProblem() != null) {
+      return firstLine(y.getProblem());
+    }
+    String m = firstLine(e.getOriginalMessage());
+    Matcher event = YAML_EVENT.matcher(m);
+    if (event.find()) {
+      String found = switch (event.group(1)) {
+        case "Alias" -> "an alias (*" + event.group(2) + ")";
+        case "MappingStart" -> "a mapping";
+        case "SequenceStart" -> "a list";
+        case "Scalar" -> "a value";
+        default -> "something else";
+      };
+      String expected = m.substring(0, event.start()).replace("(Scalar value in YAML)", "")
+          .replace("got this instead:", "").replace("Expected a field name", "expected a key")
+          .replaceAll("[\\s,]+$", "");
+      return expected + ", found " + found;
+    }
+    return CLASS_NAME.matcher(m).find() ? "it cannot be read here" : m;
   }
 
   private static String firstLine(String s) {
