@@ -79,6 +79,11 @@ final class ConfigProblems {
 
   /** The keys a configuration cannot do without, checked once it is read. */
   static BotConfig checked(BotConfig c) {
+    if (c == null) {
+      // A document of nothing but null (~, or an anchored empty value): Jackson returns null.
+      throw new IllegalArgumentException("configuration is not valid: it is empty; it needs at least helm: and"
+          + " environments:");
+    }
     required(c.helm().binary(), "helm.binary", "the helm CLI to run");
     required(c.helm().charts(), "helm.charts", "the directory of the vendor's chart packages");
     for (int i = 0; i < c.environments().size(); i++) {
