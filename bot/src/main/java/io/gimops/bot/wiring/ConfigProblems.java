@@ -46,11 +46,10 @@ final class ConfigProblems {
       problem = "'" + u.getPropertyName() + "' is not a key here"
           + (known.isEmpty() ? "" : "; the keys here are " + known.stream().map(String::valueOf)
               .collect(Collectors.toCollection(TreeSet::new)));
-      at = path.contains(".") || path.contains("[") ? path.substring(0, Math.max(path.lastIndexOf('.'),
-          path.lastIndexOf('['))) + ": " : "";
-      if (path.equals(u.getPropertyName())) {
-        at = "";
-      }
+      // The path ends with the unknown key itself: say where it stands.
+      List<JsonMappingException.Reference> refs = u.getPath();
+      String parent = refs.isEmpty() ? "" : path(refs.subList(0, refs.size() - 1));
+      at = parent.isEmpty() ? "" : parent + ": ";
     } else if (e instanceof ValueInstantiationException v) {
       Throwable cause = v.getCause();
       problem = cause instanceof IllegalArgumentException && cause.getMessage() != null
@@ -69,7 +68,6 @@ final class ConfigProblems {
     } else if (e instanceof StreamConstraintsException) {
       problem = "it is nested or sized far beyond any configuration";
     } else if (e instanceof JsonParseException) {
-      // SnakeYAML's own problem ("found character '\t' that cannot start any token") says more than its context.
       problem = "it is not valid YAML: " + yamlProblem(e);
     } else {
       problem = "this value does not fit here";
