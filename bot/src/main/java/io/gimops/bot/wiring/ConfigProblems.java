@@ -88,7 +88,10 @@ final class ConfigProblems {
       BotConfig.Env e = c.environments().get(i);
       String at = "environments[" + i + "]";
       required(e.name(), at + ".name", "the environment's name, as commands give it with --env");
-      e.kafka().ifPresent(k -> required(k.bootstrapServers(), at + ".kafka.bootstrapServers", "host:port of GIM's Kafka"));
+      e.kafka().ifPresent(k -> {
+        required(k.bootstrapServers(), at + ".kafka.bootstrapServers", "host:port of GIM's Kafka");
+        valued(k.properties(), at + ".kafka.properties");
+      });
       e.postgres().ifPresent(p -> {
         required(p.url(), at + ".postgres.url", "the JDBC URL of the Info Mart database");
         required(p.user(), at + ".postgres.user", "a read-only database user");
@@ -99,7 +102,10 @@ final class ConfigProblems {
       required(r.service(), "catalog[" + i + "].service", "gim, gsp or gca");
       required(r.version(), "catalog[" + i + "].version", "the release's version, e.g. 100.0.116+2900");
     }
-    c.kafka().ifPresent(k -> required(k.bootstrapServers(), "kafka.bootstrapServers", "host:port of the bot's Kafka"));
+    c.kafka().ifPresent(k -> {
+      required(k.bootstrapServers(), "kafka.bootstrapServers", "host:port of the bot's Kafka");
+      valued(k.properties(), "kafka.properties");
+    });
     return c;
   }
 
@@ -107,6 +113,19 @@ final class ConfigProblems {
     if (value == null || value.isBlank()) {
       throw new IllegalArgumentException("configuration is not valid: " + key + " is missing (" + what + ")");
     }
+  }
+
+  /**
+   * Client properties each need a value: in YAML's flow style {@code {security.protocol:SASL_SSL}}
+   * (no space after the colon) is one key with no value, which the Kafka client would not survive.
+   */
+  private static void valued(Optional<Map<String, String>> properties, String key) {
+    properties.ifPresent(m -> m.forEach((name, value) -> {
+      if (name == null || value == null) {
+        throw new IllegalArgumentException("configuration is not valid: " + key + " '" + name + "' has no value"
+            + " (in {a: b} a space must follow the colon)");
+      }
+    }));
   }
 
   private static String path(List<JsonMappingException.Reference> refs) {
