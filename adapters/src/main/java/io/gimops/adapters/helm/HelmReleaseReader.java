@@ -131,7 +131,9 @@ public final class HelmReleaseReader {
     OptionalInt claimed = claimedRevision(name, labels);
     HelmStatus labelled = HelmStatus.fromHelm(labels.get(STATUS_LABEL));
     try {
-      JsonNode release = JSON.readTree(releaseJson(secret));
+      // Read as UTF-8 text, as helm (Go) reads it: given bytes, Jackson guesses UTF-16 or UTF-32
+      // from zero bytes and fails outside JSON's own errors (HelmReleaseReaderFuzzTest).
+      JsonNode release = JSON.readTree(new String(releaseJson(secret), StandardCharsets.UTF_8));
       if (release == null || !release.isObject()) {
         throw new Unreadable("its release record is not a JSON object");
       }

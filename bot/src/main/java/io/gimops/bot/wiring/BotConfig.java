@@ -1,7 +1,7 @@
 package io.gimops.bot.wiring;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
@@ -237,21 +237,24 @@ public record BotConfig(
 
   /** Reads a configuration file; a mistake in it is reported with its line and what was expected. */
   public static BotConfig read(Path file) {
+    String yaml;
     try {
-      return YAML.readValue(Files.readString(file), BotConfig.class);
-    } catch (JsonMappingException e) {
-      throw new IllegalArgumentException("configuration " + file + " is not valid: " + e.getOriginalMessage()
-          + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")"), e);
+      yaml = Files.readString(file);
     } catch (IOException e) {
       throw new IllegalArgumentException("cannot read configuration " + file + ": " + e.getMessage(), e);
     }
+    return parse(yaml, "configuration " + file);
   }
 
   public static BotConfig parse(String yaml) {
+    return parse(yaml, "configuration");
+  }
+
+  private static BotConfig parse(String yaml, String what) {
     try {
-      return YAML.readValue(yaml, BotConfig.class);
-    } catch (IOException e) {
-      throw new IllegalArgumentException("configuration is not valid: " + e.getMessage(), e);
+      return ConfigProblems.checked(YAML.readValue(yaml, BotConfig.class));
+    } catch (JsonProcessingException e) {
+      throw ConfigProblems.describe(what, e);
     }
   }
 
