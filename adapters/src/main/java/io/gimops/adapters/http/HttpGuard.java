@@ -33,7 +33,10 @@ import java.util.concurrent.atomic.AtomicLong;
  *       turns out larger while it arrives (chunked) is cut off at the limit (413).
  *   <li>The bodies being read at once, across all routes, stay within one budget: a request whose
  *       body does not fit (its {@code Content-Length}, or its route's whole limit when chunked) is
- *       answered 503 with {@code Retry-After}, unread.
+ *       answered 503 with {@code Retry-After}, unread. No route may take the room kept for the
+ *       others ({@link #ROOM_KEPT} of their largest bodies each, at most a quarter of the budget):
+ *       a flood on the webhook, even an authenticated one, leaves Slack's commands room, and the
+ *       reverse.
  *   <li>A body must arrive whole within the read timeout of its headers (408 otherwise).
  *   <li>{@link #answer}: a {@link ClientFault} is its 4xx; a 4xx of Vert.x's own (a form it cannot
  *       decode, a body over the limit) likewise, with a message; anything else is a bug: 500, a
@@ -49,6 +52,9 @@ public final class HttpGuard {
   private static final System.Logger LOG = System.getLogger(HttpGuard.class.getName());
   private static final String ROUTE = HttpGuard.class.getName() + ".route";
   private static final String CONTENT_TYPE_JSON = "application/json";
+
+  /** How many of its largest bodies each route keeps room for in the budget, whatever the others read. */
+  public static final int ROOM_KEPT = 8;
 
   /** How long a client refused for lack of budget is asked to wait. */
   public static final Duration RETRY_AFTER = Duration.ofSeconds(1);
@@ -103,12 +109,13 @@ public final class HttpGuard {
   /** Routes that authenticate later (Slack's signature needs the body) or not at all. */
   public static final Authenticator NOT_BY_HEADER = r -> Optional.empty();
 
-  private record Route(int maxBodyBytes, Rejections rejections) {}
+  private record Route(int maxBodyBytes, Rejections rejections, AtomicLong reading) {}
 
   private final Vertx vertx;
   private final Limits limits;
   private final Rejections fallback;
   private final AtomicLong reading = new AtomicLong();
+  private final java.util.List<Route> routes = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final AtomicInteger largestBody = new AtomicInteger(HttpServerOptions.DEFAULT_MAX_FORM_ATTRIBUTE_SIZE);
 
   /** @param fallback audits failures on paths no route of this guard admitted (the router's own) */
@@ -137,7 +144,8 @@ public final class HttpGuard {
           + limits.concurrentBodyBytes() + " concurrent body bytes, not " + maxBodyBytes);
     }
     largestBody.accumulateAndGet(maxBodyBytes, Math::max);
-    Route route = new Route(maxBodyBytes, rejections);
+    Route route = new Route(maxBodyBytes, rejections, new AtomicLong());
+    routes.add(route);
     return ctx -> {
       ctx.put(ROUTE, route);
       HttpServerRequest request = ctx.request();
@@ -153,7 +161,7 @@ public final class HttpGuard {
       }
       boolean chunked = announced < 0 && request.headers().contains(HttpHeaders.TRANSFER_ENCODING, "chunked", true);
       long reserve = announced >= 0 ? announced : chunked ? maxBodyBytes : 0;
-      if (reserve > 0 && !reserve(reserve)) {
+      if (reserve > 0 && !reserve(route, reserve)) {
         write(ctx, 503, "the bot is reading as many request bodies as it takes at once (" + limits.concurrentBodyBytes()
             + " bytes): retry in " + RETRY_AFTER.toSeconds() + " s",
             Map.of("Retry-After", Long.toString(RETRY_AFTER.toSeconds())), rejections);
@@ -171,6 +179,7 @@ public final class HttpGuard {
           vertx.cancelTimer(timer);
         }
         if (released.compareAndSet(false, true)) {
+          route.reading().addAndGet(-reserve);
           reading.addAndGet(-reserve);
         }
       });
@@ -196,6 +205,11 @@ public final class HttpGuard {
     Optional<ClientFault> fault = ClientFault.in(failure);
     if (fault.isPresent()) {
       write(ctx, fault.get().status(), fault.get().getMessage(), fault.get().headers(), audit);
+      return;
+    }
+    if (failure instanceof io.vertx.core.http.HttpClosedException || ctx.response().closed()) {
+      // The client went away before its request was read or answered: no one to answer, no bug.
+      LOG.log(System.Logger.Level.DEBUG, "the client of a request to " + ctx.request().path() + " closed its connection");
       return;
     }
     int status = failure instanceof HttpException h ? h.getStatusCode() : failure == null ? ctx.statusCode() : -1;
@@ -244,13 +258,36 @@ public final class HttpGuard {
         .setMaxFormAttributeSize(largestBody.get()).setMaxFormBufferedBytes(largestBody.get());
   }
 
-  private boolean reserve(long bytes) {
+  /** Room for {@code bytes} more in the route's share and in the budget; both taken, or neither. */
+  private boolean reserve(Route route, long bytes) {
+    if (!take(route.reading(), bytes, capOf(route))) {
+      return false;
+    }
+    if (!take(reading, bytes, limits.concurrentBodyBytes())) {
+      route.reading().addAndGet(-bytes);
+      return false;
+    }
+    return true;
+  }
+
+  /** The most a route may read at once: the budget less the room kept for every other route. */
+  private long capOf(Route route) {
+    long kept = 0;
+    for (Route other : routes) {
+      if (other != route) {
+        kept += Math.min((long) ROOM_KEPT * other.maxBodyBytes(), limits.concurrentBodyBytes() / 4);
+      }
+    }
+    return Math.max(route.maxBodyBytes(), limits.concurrentBodyBytes() - kept);
+  }
+
+  private static boolean take(AtomicLong counter, long bytes, long cap) {
     while (true) {
-      long now = reading.get();
-      if (now + bytes > limits.concurrentBodyBytes()) {
+      long now = counter.get();
+      if (now + bytes > cap) {
         return false;
       }
-      if (reading.compareAndSet(now, now + bytes)) {
+      if (counter.compareAndSet(now, now + bytes)) {
         return true;
       }
     }

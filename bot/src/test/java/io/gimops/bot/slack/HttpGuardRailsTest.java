@@ -299,8 +299,13 @@ class HttpGuardRailsTest {
       assertThat(refused.status()).isEqualTo(503);
       assertThat(refused.headers()).containsIgnoringCase("Retry-After: 1");
       assertThat(refused.body()).contains("retry in 1 s");
-      // A Slack command still fits in what is left.
+      // The webhook's share is 300 KB less the room kept for Slack (a quarter of the budget):
+      // 225 KB. A second notification does not fit in it, though the budget has 120 KB left.
+      Answer second = raw(concat(alertRequestHead(50_000, "Bearer am-token"), new byte[50_000]));
+      assertThat(second.status()).isEqualTo(503);
+      // Slack's commands still have their room.
       assertThat(signed.send(signed.slashCommand("U0OPS", "C0GIMOPS", "status")).statusCode()).isEqualTo(200);
+      assertThat(signed.send(bigClick()).statusCode()).isEqualTo(200);
     }
     // The half-sent body's connection is gone: its reservation with it.
     await().atMost(AWAIT).until(() -> server.guard().bodyBytesInFlight() == 0);
