@@ -326,6 +326,36 @@ public final class HttpGuard {
     };
   }
 
+  /** What is read and dropped of a refused body, at most, before its connection is closed. */
+  static final long DRAIN_BYTES = 1024 * 1024;
+  static final Duration DRAIN_TIME = Duration.ofSeconds(2);
+
+  /**
+   * Reads and drops the rest of a refused body (never kept), a little while, then closes: a
+   * client still sending (Java's HttpClient, say) reads the answer instead of a broken pipe.
+   */
+  private void drainThenClose(HttpServerRequest request) {
+    HttpConnection conn = request.connection();
+    long timer = vertx.setTimer(DRAIN_TIME.toMillis(), id -> conn.close());
+    long[] dropped = {0};
+    try {
+      request.exceptionHandler(e -> conn.close()).endHandler(v -> {
+        vertx.cancelTimer(timer);
+        conn.close();
+      }).handler(chunk -> {
+        dropped[0] += chunk.length();
+        if (dropped[0] > DRAIN_BYTES) {
+          conn.close();
+        }
+      });
+      request.resume();
+    } catch (IllegalStateException e) {
+      // read already (or ended meanwhile): nothing to drop
+      vertx.cancelTimer(timer);
+      conn.close();
+    }
+  }
+
   /**
    * Writes the answer once: a response already written (a timeout answered first) is left, and
    * not audited again. A body left unread closes the connection.
@@ -333,7 +363,8 @@ public final class HttpGuard {
   private void write(RoutingContext ctx, int status, String message, Map<String, String> headers, Rejections audit) {
     HttpServerRequest request = ctx.request();
     HttpServerResponse response = ctx.response();
-    boolean unread = !request.isEnded();
+    // Over HTTP/2 (an h2c upgrade) a stream ends alone, and connection headers are not allowed.
+    boolean unread = !request.isEnded() && request.version() != io.vertx.core.http.HttpVersion.HTTP_2;
     if (response.ended() || response.closed() || response.headWritten()) {
       if (unread) {
         request.connection().close();
@@ -346,8 +377,10 @@ public final class HttpGuard {
       response.putHeader(HttpHeaders.CONNECTION, "close");
     }
     response.end(new JsonObject().put("error", message).encode()).onComplete(done -> {
-      if (unread) {
+      if (unread && status == 408) {
         request.connection().close();
+      } else if (unread) {
+        drainThenClose(request);
       }
     });
     String path = request.path();
