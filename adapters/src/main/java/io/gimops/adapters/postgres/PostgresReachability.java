@@ -1,5 +1,6 @@
 package io.gimops.adapters.postgres;
 
+import io.gimops.adapters.Redaction;
 import io.gimops.policies.domain.Reachability;
 import io.gimops.policies.domain.ThirdParty;
 import io.gimops.policies.domain.ThirdPartyState;
@@ -30,7 +31,8 @@ public record PostgresReachability(String url, String user, Optional<String> pas
   public PostgresReachability {
     Objects.requireNonNull(url, "url");
     if (!url.startsWith("jdbc:postgresql:")) {
-      throw new IllegalArgumentException("a PostgreSQL check needs a jdbc:postgresql://host:port/database URL, not " + url);
+      throw new IllegalArgumentException("a PostgreSQL check needs a jdbc:postgresql://host:port/database URL, not "
+          + redacted(url));
     }
     Objects.requireNonNull(user, "user");
     Objects.requireNonNull(password, "password");
@@ -49,7 +51,7 @@ public record PostgresReachability(String url, String user, Optional<String> pas
     p.setProperty("ApplicationName", "gimops reachability check");
     try (Connection c = new org.postgresql.Driver().connect(url, p)) {
       if (c == null) {
-        return ThirdPartyState.unreachable(ThirdParty.POSTGRESQL, "the driver does not accept " + url);
+        return ThirdPartyState.unreachable(ThirdParty.POSTGRESQL, "the driver does not accept " + redacted(url));
       }
       c.setReadOnly(true);
       try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SHOW server_version")) {
@@ -58,23 +60,25 @@ public record PostgresReachability(String url, String user, Optional<String> pas
         String where = "as " + user + " at " + redacted(url);
         if (!m.find()) {
           return new ThirdPartyState(ThirdParty.POSTGRESQL, Reachability.REACHABLE, Optional.empty(),
-              where + "; it reports version '" + reported + "'");
+              where + "; it reports version '" + Redaction.redact(reported) + "'");
         }
         String v = m.group(1) + (m.group(2) == null ? "" : "." + m.group(2));
         return new ThirdPartyState(ThirdParty.POSTGRESQL, Reachability.REACHABLE, Optional.of(Version.parse(v)), where);
       }
     } catch (SQLException e) {
-      return ThirdPartyState.unreachable(ThirdParty.POSTGRESQL, redacted(url) + ": " + firstLine(e.getMessage())
-          + (e.getSQLState() == null ? "" : " (SQLSTATE " + e.getSQLState() + ")"));
+      // The driver's message may quote the URL or its properties, password included.
+      return ThirdPartyState.unreachable(ThirdParty.POSTGRESQL, redacted(url) + ": "
+          + Redaction.redact(firstLine(e.getMessage())) + (e.getSQLState() == null ? "" : " (SQLSTATE " + e.getSQLState() + ")"));
     } catch (RuntimeException e) {
-      return ThirdPartyState.unreachable(ThirdParty.POSTGRESQL, redacted(url) + ": " + firstLine(String.valueOf(e.getMessage())));
+      return ThirdPartyState.unreachable(ThirdParty.POSTGRESQL, redacted(url) + ": "
+          + Redaction.redact(firstLine(String.valueOf(e.getMessage()))));
     }
   }
 
-  /** The URL without query parameters (they may carry a password). */
+  /** The URL without query parameters (they may carry a password) and without a password before its host. */
   static String redacted(String url) {
     int q = url.indexOf('?');
-    return q < 0 ? url : url.substring(0, q);
+    return Redaction.redact(q < 0 ? url : url.substring(0, q));
   }
 
   private static String firstLine(String s) {

@@ -55,6 +55,21 @@ class PostgresReachabilityTest {
   }
 
   @Test
+  void aPasswordTheDriverQuotesFromTheUrlNeverReachesTheFinding() {
+    // Unreachable on purpose (a closed port), with a password and a malformed property in the
+    // URL: the driver's messages quote URL properties back.
+    PostgresReachability check = new PostgresReachability(
+        "jdbc:postgresql://127.0.0.1:1/gim?password=hunter2&connectTimeout=1&sslmode=password=hunter2", "gimops",
+        Optional.of("other-secret"), Duration.ofSeconds(1));
+    ThirdPartyState s = check.check();
+    assertThat(s.reachability()).isEqualTo(Reachability.UNREACHABLE);
+    assertThat(s.detail()).doesNotContain("hunter2", "other-secret").contains("jdbc:postgresql://127.0.0.1:1/gim");
+    assertThat(check.toString()).doesNotContain("hunter2");
+    assertThat(PostgresReachability.redacted("jdbc:postgresql://ops:hunter2@db/gim?password=hunter2"))
+        .isEqualTo("jdbc:postgresql://ops:***@db/gim");
+  }
+
+  @Test
   void onlyPostgresUrlsAreAccepted() {
     assertThatThrownBy(() -> new PostgresReachability("jdbc:mysql://db/x", "u", Optional.empty(), Duration.ofSeconds(1)))
         .hasMessageContaining("jdbc:postgresql://host:port/database");

@@ -1,5 +1,6 @@
 package io.gimops.bot.signals;
 
+import io.gimops.adapters.Redaction;
 import io.gimops.bot.orchestrator.ThirdPartyProbe;
 import io.gimops.policies.domain.Reachability;
 import io.gimops.policies.domain.ThirdParty;
@@ -61,6 +62,9 @@ public final class ThirdPartyChecks implements ThirdPartyProbe, AutoCloseable {
       } catch (RuntimeException e) {
         s = ThirdPartyState.unreachable(t, "the check failed: " + e.getMessage());
       }
+      // A finding quotes drivers and clients, whose messages may carry the URL's or the
+      // configuration's credentials: none reaches the finding, the log or the audit trail.
+      s = new ThirdPartyState(s.dependency(), s.reachability(), s.version(), Redaction.redact(s.detail()));
       ThirdPartyState before = last.put(t, s);
       if (before != null && before.reachability() != s.reachability()) {
         LOG.log(System.Logger.Level.INFO, "{0} is now {1}: {2}", t.title(), s.reachability(), s.detail());

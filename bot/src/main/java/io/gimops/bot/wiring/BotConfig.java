@@ -127,12 +127,19 @@ public record BotConfig(
    * @param apiUrl the Web API base URL, for proxies and tests (default https://slack.com/api/)
    * @param host where the HTTP endpoint listens (default 0.0.0.0; the sandbox uses 127.0.0.1)
    * @param notificationsChannel where a summary of every finished operation goes
+   * @param maxBodyBytes Slack's requests larger than this get 413 (default 64 KiB)
+   * @param maxConcurrentBodyBytes request bodies read at once on the HTTP port, all routes
+   *     together; past it new requests get 503 with Retry-After (default 16 MiB)
+   * @param idleTimeout an HTTP connection silent this long is closed (default 30s)
+   * @param readTimeout a connection's first request headers, and each body after its headers,
+   *     must arrive within this (default 10s; Slack's own finish in milliseconds)
    * @param directMessagesMayRead whether people with a role may read (status, releases, history,
    *     plans, ops) in a direct message with the bot (default false: only in the environments' channels)
    */
   public record Slack(Optional<String> botToken, Optional<String> signingSecret, Optional<String> appToken,
       Optional<String> apiUrl, Optional<Integer> httpPort, Optional<String> host,
-      Optional<String> notificationsChannel, Optional<Integer> maxBodyBytes, Optional<Boolean> directMessagesMayRead) {}
+      Optional<String> notificationsChannel, Optional<Integer> maxBodyBytes, Optional<Long> maxConcurrentBodyBytes,
+      Optional<String> idleTimeout, Optional<String> readTimeout, Optional<Boolean> directMessagesMayRead) {}
 
   /**
    * Alertmanager's webhook ({@code POST /alerts/alertmanager} on the bot's HTTP port).
@@ -161,9 +168,10 @@ public record BotConfig(
     }
   }
 
-  /** The Slack settings in force, after the environment's overrides. */
+  /** The Slack settings in force, after the environment's overrides; {@code http}: the HTTP port's bounds. */
   public record SlackSettings(String botToken, String signingSecret, Optional<String> appToken, String apiUrl,
-      int httpPort, String host, Optional<String> notificationsChannel, int maxBodyBytes) {}
+      int httpPort, String host, Optional<String> notificationsChannel, int maxBodyBytes,
+      io.gimops.adapters.http.HttpGuard.Limits http) {}
 
   /**
    * The Slack app's settings: the file's, overridden by {@code SLACK_BOT_TOKEN},
@@ -172,7 +180,8 @@ public record BotConfig(
    */
   public Optional<SlackSettings> slackSettings(Map<String, String> env) {
     Slack s = slack.orElse(new Slack(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
-        Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty()));
+        Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+        Optional.empty(), Optional.empty()));
     Optional<String> token = Optional.ofNullable(env.get("SLACK_BOT_TOKEN")).or(s::botToken).filter(t -> !t.isBlank());
     if (token.isEmpty()) {
       return Optional.empty();
@@ -190,8 +199,25 @@ public record BotConfig(
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("GIMOPS_HTTP_PORT is not a port number: " + env.get("GIMOPS_HTTP_PORT"));
     }
+    int maxBody = s.maxBodyBytes().orElse(64 * 1024);
+    if (maxBody <= 0) {
+      throw new IllegalArgumentException("slack.maxBodyBytes must be positive, not " + maxBody);
+    }
+    io.gimops.adapters.http.HttpGuard.Limits http;
+    try {
+      http = new io.gimops.adapters.http.HttpGuard.Limits(
+          s.maxConcurrentBodyBytes().orElse(io.gimops.adapters.http.HttpGuard.Limits.DEFAULT_CONCURRENT_BODY_BYTES),
+          s.idleTimeout().map(BotConfig::duration).orElse(io.gimops.adapters.http.HttpGuard.Limits.DEFAULT_IDLE_TIMEOUT),
+          s.readTimeout().map(BotConfig::duration).orElse(io.gimops.adapters.http.HttpGuard.Limits.DEFAULT_READ_TIMEOUT));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("slack.maxConcurrentBodyBytes, idleTimeout or readTimeout: " + e.getMessage(), e);
+    }
+    if (maxBody > http.concurrentBodyBytes()) {
+      throw new IllegalArgumentException("slack.maxBodyBytes (" + maxBody + ") is larger than"
+          + " slack.maxConcurrentBodyBytes (" + http.concurrentBodyBytes() + "): no such request could ever be read");
+    }
     return Optional.of(new SlackSettings(token.get(), secret.orElse(""), appToken, api.endsWith("/") ? api : api + "/",
-        port, s.host().orElse("0.0.0.0"), s.notificationsChannel(), s.maxBodyBytes().orElse(64 * 1024)));
+        port, s.host().orElse("0.0.0.0"), s.notificationsChannel(), maxBody, http));
   }
 
   /** Where helm and the vendor's packages are. */

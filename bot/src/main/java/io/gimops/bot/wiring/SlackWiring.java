@@ -77,17 +77,21 @@ public final class SlackWiring implements AutoCloseable {
     Optional<KafkaAlertSource> fromKafka = Optional.empty();
     try {
       if (!s.signingSecret().isEmpty() || alerts.isPresent()) {
-        java.util.function.Consumer<io.vertx.ext.web.Router> more = r -> { };
+        java.util.function.BiConsumer<io.vertx.ext.web.Router, io.gimops.adapters.http.HttpGuard> more = (r, g) -> { };
         if (alerts.isPresent()) {
           BotConfig.Alerts a = alerts.get();
           intake = Optional.of(new AlertIntake(orchestrator, poster, audit, clock, a.intakeSettings()));
           AlertIntake in = intake.get();
           int maxBody = a.maxBodyBytes().orElse(1024 * 1024);
+          if (maxBody <= 0 || maxBody > s.http().concurrentBodyBytes()) {
+            throw new IllegalArgumentException("alerts.maxBodyBytes must be positive and within"
+                + " slack.maxConcurrentBodyBytes (" + s.http().concurrentBodyBytes() + "), not " + maxBody);
+          }
           java.util.function.Consumer<AlertWebhook.Rejection> refused = rej -> audit.record(new AuditRecord(
               clock.instant(), "rejected", Optional.empty(), "", "", rej.remoteAddress(), "POST " + AlertWebhook.PATH,
               Integer.toString(rej.status()), Optional.empty(), List.of(), List.of(rej.reason())));
-          more = r -> AlertWebhook.route(r, new AlertWebhook.Credentials(a.bearerToken(), a.basicUser(), a.basicPassword()),
-              maxBody, in, refused);
+          more = (r, g) -> AlertWebhook.route(r, g, new AlertWebhook.Credentials(a.bearerToken(), a.basicUser(),
+              a.basicPassword()), maxBody, in, refused);
           if (kafka.isPresent() && kafka.get().alertsTopic().isPresent()) {
             BotConfig.Kafka k = kafka.get();
             fromKafka = Optional.of(new KafkaAlertSource(k.connection(), k.alertsTopic().get(),
@@ -95,10 +99,10 @@ public final class SlackWiring implements AutoCloseable {
           }
         }
         if (events.isPresent()) {
-          java.util.function.Consumer<io.vertx.ext.web.Router> withAlerts = more;
+          java.util.function.BiConsumer<io.vertx.ext.web.Router, io.gimops.adapters.http.HttpGuard> withAlerts = more;
           io.gimops.bot.signals.EventStream ev = events.get();
-          more = r -> {
-            withAlerts.accept(r);
+          more = (r, g) -> {
+            withAlerts.accept(r, g);
             r.get("/metrics").handler(ctx -> ctx.response().putHeader("content-type", "text/plain; version=0.0.4")
                 .end(io.gimops.bot.signals.StreamMetrics.text(ev.stats())));
           };
@@ -106,7 +110,7 @@ public final class SlackWiring implements AutoCloseable {
         boolean slackHttp = !s.signingSecret().isEmpty();
         http = Optional.of(SlackHttpServer.start(vertx, slackHttp ? app : null,
             slackHttp ? new SlackSignature(s.signingSecret(), clock) : null, s.host(),
-            s.httpPort(), s.maxBodyBytes(), SlackHttpServer.DEFAULT_WORKERS, r -> audit.record(new AuditRecord(clock.instant(), "rejected",
+            s.httpPort(), s.http(), s.maxBodyBytes(), SlackHttpServer.DEFAULT_WORKERS, r -> audit.record(new AuditRecord(clock.instant(), "rejected",
                 Optional.empty(), "", "", r.remoteAddress(), "POST " + r.path(), Integer.toString(r.status()),
                 Optional.empty(), List.of(), List.of(r.reason()))), more));
       }

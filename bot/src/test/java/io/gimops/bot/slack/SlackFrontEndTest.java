@@ -86,7 +86,9 @@ class SlackFrontEndTest {
     assertThat(answers.get(2).body()).contains("more than 5 minutes old");
     assertThat(answers.get(3).body()).contains("in the future");
     assertThat(bot.orchestrator().operations()).isEmpty();
-    assertThat(sandbox.auditLines()).filteredOn(l -> l.contains("\"kind\":\"rejected\"")).hasSizeGreaterThanOrEqualTo(5);
+    // Audited off the event loop, just after the answer.
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(sandbox.auditLines())
+        .filteredOn(l -> l.contains("\"kind\":\"rejected\"")).hasSizeGreaterThanOrEqualTo(5));
   }
 
   @Test
