@@ -31,8 +31,8 @@ import java.util.function.Supplier;
  *   <li>{@code chat.postMessage}: at most one per channel per {@code postInterval} (Slack: about
  *       one per second per channel). Each post has a {@link Priority}: per channel the highest
  *       waiting priority goes first, in the order asked within a priority (so an operation's
- *       confirmation never waits behind a queue of alerts). {@link Priority#HIGH} and
- *       {@link Priority#NORMAL} posts are never dropped; a {@link Priority#LOW} post asked while
+ *       confirmation never waits behind a queue of alerts). {@link Priority#HIGH},
+ *       {@link Priority#NORMAL} and {@link Priority#DIGEST} posts are never dropped; a {@link Priority#LOW} post asked while
  *       {@code queuedPerChannel} posts already wait for its channel is refused: logged, and its
  *       future completes with {@link QueueFull}. A queued post may be {@link #withdraw withdrawn},
  *       and its content may be made when its turn comes (so one that waited carries what
@@ -58,13 +58,15 @@ public final class SlackPoster implements AutoCloseable {
    * <ul>
    *   <li>{@link #HIGH}: what an operator waits for: answers, confirmations, prompts, progress,
    *       step reports, final reports, notices. The default. Never dropped.
-   *   <li>{@link #NORMAL}: an alert that asks for a decision (a rollback offer) and an alert
-   *       storm's summary. Never dropped; after everything {@code HIGH}.
+   *   <li>{@link #NORMAL}: an alert that asks for a decision (a rollback offer). Never dropped;
+   *       after everything {@code HIGH}.
+   *   <li>{@link #DIGEST}: an alert storm's summary. Never dropped; after the offers (a storm
+   *       started before an offer arrived must not hold the offer back), before other alerts.
    *   <li>{@link #LOW}: every other alert message and a storm's thread replies; refused beyond
    *       {@code queuedPerChannel}.
    * </ul>
    */
-  public enum Priority { HIGH, NORMAL, LOW }
+  public enum Priority { HIGH, NORMAL, DIGEST, LOW }
 
   /** A {@link Priority#LOW} post refused because its channel's queue was full. */
   public static final class QueueFull extends IllegalStateException {

@@ -207,7 +207,7 @@ public final class AlertIntake implements Consumer<AlertmanagerNotification>, Au
   private void postOwn(AlertGroup g, List<ServiceKind> offered) {
     g.offersRollback = !offered.isEmpty();
     CompletableFuture<String> m = poster.post(g.channel, Optional.empty(), summary(g),
-        Optional.of(blocks(g, offered)), g.offersRollback ? SlackPoster.Priority.HIGH : SlackPoster.Priority.LOW);
+        Optional.of(blocks(g, offered)), g.offersRollback ? SlackPoster.Priority.NORMAL : SlackPoster.Priority.LOW);
     g.message = m;
     m.whenComplete((ts, err) -> {
       if (err != null && !(err instanceof CancellationException)) {
@@ -266,7 +266,7 @@ public final class AlertIntake implements Consumer<AlertmanagerNotification>, Au
       } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
         return asked;
       }
-    }, SlackPoster.Priority.NORMAL);
+    }, SlackPoster.Priority.DIGEST);
     storm.summary = m;
     m.whenComplete((ts, err) -> later(() -> {
       if (err != null) {
@@ -304,7 +304,7 @@ public final class AlertIntake implements Consumer<AlertmanagerNotification>, Au
     if (storm.dirty) {
       storm.dirty = false;
       poster.update(storm.channel, storm.summaryTs, storm.text(), Optional.of(storm.blocks()), false,
-          SlackPoster.Priority.NORMAL);
+          SlackPoster.Priority.DIGEST);
     }
     pump(storm);
   }

@@ -64,11 +64,19 @@ public final class SlackFrontEnd implements AutoCloseable {
   private final Clock clock;
   /** Status tables: a burst of {@code /gim status} in a busy channel renders one a second. */
   private final io.gimops.bot.conversation.StatusBoard statusBoard;
-  private final ExecutorService later = Executors.newSingleThreadExecutor(r -> {
+  private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
     Thread t = new Thread(r, "slack-front-end");
     t.setDaemon(true);
     return t;
   });
+  /** Hands work to this class's own thread; what comes after {@link #close} is dropped. */
+  private final java.util.concurrent.Executor later = task -> {
+    try {
+      thread.execute(task);
+    } catch (java.util.concurrent.RejectedExecutionException closed) {
+      LOG.log(System.Logger.Level.DEBUG, "the Slack front end has closed; dropped a late task");
+    }
+  };
   private final Map<String, java.util.concurrent.CompletableFuture<String>> progressMessages = new ConcurrentHashMap<>();
   private final Map<String, java.util.concurrent.CompletableFuture<String>> confirmationMessages = new ConcurrentHashMap<>();
   private final MessageConsumer<OperationEvent> subscription;
@@ -735,6 +743,6 @@ public final class SlackFrontEnd implements AutoCloseable {
   @Override
   public void close() {
     subscription.unregister();
-    later.shutdownNow();
+    thread.shutdownNow();
   }
 }
