@@ -73,7 +73,7 @@ class SlackDoorsTest {
         + "alerts:\n  bearerToken: alert-token-0123456789\n  recentChange: 2h\n";
     bot = sandbox.botFromYaml("doors-bot", yaml);
     SandboxBots.awaitLeading(bot);
-    signed = new SignedSlack(bot.slack().orElseThrow().httpPort().orElseThrow(), SECRET, slack);
+    signed = SignedSlack.to(bot, SECRET, slack);
   }
 
   @AfterAll

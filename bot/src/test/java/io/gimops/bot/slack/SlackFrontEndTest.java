@@ -46,11 +46,10 @@ class SlackFrontEndTest {
   static void start() {
     slack = new FakeSlack();
     sandbox = SandboxBots.start(work);
-    String yaml = "slack:\n  botToken: xoxb-test-token\n  signingSecret: " + SECRET + "\n  apiUrl: '" + slack.apiUrl()
-        + "'\n  httpPort: 0\n  host: 127.0.0.1\n  notificationsChannel: C0NOTIFY\n  maxBodyBytes: 16384\n";
+    String yaml = slack.httpConfigYaml(SECRET, 0) + "  maxBodyBytes: 16384\n";
     bot = sandbox.botWithChannel("slack-bot", SandboxWorld.Pace.TEST, CHANNEL, yaml, "S0GIMOPS");
     SandboxBots.awaitLeading(bot);
-    signed = new SignedSlack(bot.slack().orElseThrow().httpPort().orElseThrow(), SECRET, slack);
+    signed = SignedSlack.to(bot, SECRET, slack);
   }
 
   @AfterAll

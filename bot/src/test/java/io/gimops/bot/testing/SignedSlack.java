@@ -31,6 +31,11 @@ public final class SignedSlack {
     this.slack = slack;
   }
 
+  /** Requests to a bot's own Slack endpoint (its HTTP port), signed with its secret. */
+  public static SignedSlack to(io.gimops.bot.wiring.Bot bot, String signingSecret, FakeSlack slack) {
+    return new SignedSlack(bot.slack().orElseThrow().httpPort().orElseThrow(), signingSecret, slack);
+  }
+
   /** The form body of {@code /gim <text>} from a user in a channel, with a fresh trigger id. */
   public String slashCommand(String userId, String channel, String text) {
     String trigger = "trigger-" + triggers.incrementAndGet();
