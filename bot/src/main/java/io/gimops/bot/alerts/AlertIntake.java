@@ -253,13 +253,14 @@ public final class AlertIntake implements Consumer<AlertmanagerNotification>, Au
 
   private void postSummary(AlertStorm storm) {
     storm.dirty = false;
-    SlackPoster.Content asked = new SlackPoster.Content(storm.text(), Optional.of(storm.blocks()));
-    // Rendered when its turn comes (the posts ahead of it take seconds in a storm), on the intake's
-    // thread, which alone reads the storm: so it counts every group that arrived meanwhile.
+    java.util.function.Supplier<SlackPoster.Content> render = () -> new SlackPoster.Content(storm.text(),
+        Optional.of(storm.blocks()));
+    SlackPoster.Content asked = render.get();
+    // Rendered again when its turn comes (the posts ahead of it take seconds in a storm), on the
+    // intake's thread, which alone reads the storm: so it counts every group that arrived meanwhile.
     CompletableFuture<String> m = poster.post(storm.channel, Optional.empty(), () -> {
       try {
-        return thread.submit(() -> new SlackPoster.Content(storm.text(), Optional.of(storm.blocks())))
-            .get(250, TimeUnit.MILLISECONDS);
+        return thread.submit(render::get).get(250, TimeUnit.MILLISECONDS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return asked;

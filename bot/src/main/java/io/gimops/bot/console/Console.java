@@ -157,12 +157,11 @@ public final class Console implements AutoCloseable {
     if (command instanceof Command.Help h) {
       return h.topic().map(CommandReference::help).orElseGet(CommandReference::overview) + "\n" + consoleHelp();
     }
-    if (command instanceof Command.Status || command instanceof Command.Releases || command instanceof Command.History
-        || command instanceof Command.Ops || command instanceof Command.Plan) {
+    Optional<io.gimops.policies.decision.Action> reading = Requests.read(command);
+    if (reading.isPresent()) {
       // Rule 12 for reads, as in Slack: a role in the environment, from its channel.
       io.gimops.policies.decision.Finding door = orchestrator.gate().admit(actor, channel(env), false, env,
-          command instanceof Command.Plan ? io.gimops.policies.decision.Action.PLAN
-              : io.gimops.policies.decision.Action.VIEW, text);
+          reading.get(), text);
       if (door.refuses()) {
         return "Not answered (rule 12): " + door.message() + ".\n";
       }

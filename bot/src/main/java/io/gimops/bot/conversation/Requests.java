@@ -1,6 +1,7 @@
 package io.gimops.bot.conversation;
 
 import io.gimops.bot.command.Command;
+import io.gimops.policies.decision.Action;
 import io.gimops.policies.decision.LifecycleRequest;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -9,6 +10,19 @@ import java.util.OptionalInt;
 public final class Requests {
 
   private Requests() {}
+
+  /**
+   * The read a command is, for rule 12 at the front ends' door: {@code status}, {@code releases},
+   * {@code history} and {@code ops} view, {@code plan} plans; empty for lifecycle requests (the
+   * engine decides those), cancel (the orchestrator's door) and help.
+   */
+  public static Optional<Action> read(Command c) {
+    if (c instanceof Command.Status || c instanceof Command.Releases || c instanceof Command.History
+        || c instanceof Command.Ops) {
+      return Optional.of(Action.VIEW);
+    }
+    return c instanceof Command.Plan ? Optional.of(Action.PLAN) : Optional.empty();
+  }
 
   /** The lifecycle request a command (or the action a plan wraps) stands for; empty for read-only commands. */
   public static Optional<LifecycleRequest> lifecycle(Command c) {

@@ -389,16 +389,15 @@ public final class Orchestrator implements AutoCloseable {
           given.typedServiceName().or(before::typedServiceName), given.secondApprover().or(before::secondApprover));
       Decision d = decide(op.request(), op.requestedBy(), op.channel(), env, op.overrideReason(), c);
       auditDecision(d, Optional.of(id), op.channel(), by, "confirm " + op.summary() + " (by " + by.userId() + ")");
-      Instant now = now();
-      byKey.put(key, id);
       if (d.isRefused() && !decide(op.request(), op.requestedBy(), op.channel(), env, op.overrideReason(), before)
           .isRefused()) {
         // What this click gave is refused (the requester approving their own uninstall, a mistyped
         // name), not the operation: tell whoever clicked, and keep waiting for a confirmation that counts.
-        byKey.remove(key);
-        return new Submission.Refused("Not " + (approving ? "approved" : "confirmed") + ": " + refusal(d)
-            .replaceFirst("^Refused: ", "") + "\n" + id + " still waits for confirmation.", Optional.of(d));
+        return new Submission.Refused("Not " + (approving ? "approved" : "confirmed") + ": " + refused(d)
+            + "\n" + id + " still waits for confirmation.", Optional.of(d));
       }
+      Instant now = now();
+      byKey.put(key, id);
       if (d.isRefused()) {
         Operation refused = op.decided(d.findings(), op.plan(), d.pending(), c, now)
             .withOutcome(refusal(d), now).moveTo(OperationState.REFUSED, now);
@@ -777,8 +776,12 @@ public final class Orchestrator implements AutoCloseable {
   }
 
   private static String refusal(Decision d) {
-    StringBuilder sb = new StringBuilder("Refused: ").append(d.request().summary()).append(" in ")
-        .append(d.environment()).append('.');
+    return "Refused: " + refused(d);
+  }
+
+  /** What was refused, where, and each rule's reason. */
+  private static String refused(Decision d) {
+    StringBuilder sb = new StringBuilder(d.request().summary()).append(" in ").append(d.environment()).append('.');
     for (Finding f : d.refusals()) {
       sb.append("\n  ").append(f.rule().label()).append(": ").append(f.message());
     }

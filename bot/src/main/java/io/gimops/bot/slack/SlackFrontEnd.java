@@ -126,13 +126,11 @@ public final class SlackFrontEnd implements AutoCloseable {
       if (req instanceof BlockActionRequest b && (b.getPayload() == null || b.getPayload().getActions() == null
           || b.getPayload().getActions().isEmpty() || b.getPayload().getActions().get(0) == null
           || b.getPayload().getActions().get(0).getActionId() == null)) {
-        return malformed(b.getPayload() == null || b.getPayload().getUser() == null ? "" : b.getPayload().getUser().getId(),
-            "", "click", "the payload carries no action (actions[0].action_id)");
+        throw malformed("the payload carries no action (actions[0].action_id)");
       }
       if (req instanceof com.slack.api.bolt.request.builtin.ViewSubmissionRequest v && (v.getPayload() == null
           || v.getPayload().getView() == null || v.getPayload().getView().getCallbackId() == null)) {
-        return malformed(v.getPayload() == null || v.getPayload().getUser() == null ? "" : v.getPayload().getUser().getId(),
-            "", "submit a dialog", "the submission carries no view (view.callback_id)");
+        throw malformed("the submission carries no view (view.callback_id)");
       }
       return chain.next(req);
     });
@@ -255,7 +253,7 @@ public final class SlackFrontEnd implements AutoCloseable {
     if (runtime.isEmpty()) {
       return Answer.toRequester("There is no environment " + Mrkdwn.escape(env.get()) + ".");
     }
-    Optional<Action> reading = reading(command);
+    Optional<Action> reading = Requests.read(command);
     if (reading.isPresent()) {
       Finding door = orchestrator.gate().admit(actor, channel, isDirectMessage(channel), env.get(), reading.get(),
           "/gim " + rawText);
@@ -295,15 +293,6 @@ public final class SlackFrontEnd implements AutoCloseable {
     return Answer.toRequester("Deciding on `" + Mrkdwn.inCode(lifecycle.summary()) + "` in " + env.get() + "…");
   }
 
-  /** The read a command is, for rule 12; empty for lifecycle requests (the engine decides those) and cancel. */
-  private static Optional<Action> reading(Command command) {
-    if (command instanceof Command.Status || command instanceof Command.Releases
-        || command instanceof Command.History || command instanceof Command.Ops) {
-      return Optional.of(Action.VIEW);
-    }
-    return command instanceof Command.Plan ? Optional.of(Action.PLAN) : Optional.empty();
-  }
-
   /** Slack's direct-message channels have ids starting with D. */
   static boolean isDirectMessage(String channel) {
     return channel != null && channel.startsWith("D");
@@ -341,7 +330,7 @@ public final class SlackFrontEnd implements AutoCloseable {
   // ---- buttons
 
   private Response confirm(BlockActionRequest req, ActionContext ctx) {
-    return click(req, ctx, "confirm", (by, channel) -> {
+    return click(req, ctx, (by, channel) -> {
       String opId = Interactions.operationId(req.getPayload());
       // One key per operation and person: a double click confirms once; a refused click is not
       // remembered, so it never stands in the way of someone who may confirm.
@@ -356,7 +345,7 @@ public final class SlackFrontEnd implements AutoCloseable {
    * for someone who may uninstall (rule 12): anyone else is told so and no dialog opens.
    */
   private Response openUninstallModal(BlockActionRequest req, ActionContext ctx) {
-    return click(req, ctx, "open the uninstall dialog", (by, channel) -> {
+    return click(req, ctx, (by, channel) -> {
       String opId = Interactions.operationId(req.getPayload());
       String trigger = req.getPayload().getTriggerId();
       Optional<Operation> op = orchestrator.operation(opId);
@@ -395,8 +384,7 @@ public final class SlackFrontEnd implements AutoCloseable {
       opId = Interactions.modalOperation(payload);
       typed = Interactions.typed(payload, "name", "typed");
     } catch (Interactions.Malformed e) {
-      return malformed(payload == null || payload.getUser() == null ? "" : payload.getUser().getId(), "",
-          "submit the uninstall dialog", e.getMessage());
+      throw malformed(e.getMessage());
     }
     Optional<Operation> op = orchestrator.operation(opId);
     if (op.isEmpty() || !(op.get().request() instanceof LifecycleRequest.Uninstall u)) {
@@ -427,7 +415,7 @@ public final class SlackFrontEnd implements AutoCloseable {
    * person: a double click asks once.
    */
   private Response alertRollback(BlockActionRequest req, ActionContext ctx) {
-    return click(req, ctx, "roll back from an alert", (by, channel) -> {
+    return click(req, ctx, (by, channel) -> {
       Interactions.AlertRollback offer = Interactions.alertRollback(req.getPayload());
       Request r = Request.of("alert-rollback-" + offer.environment() + "-" + offer.service().id() + "-"
           + offer.revision() + "-" + by.userId(), by, channel, offer.environment(),
@@ -438,7 +426,7 @@ public final class SlackFrontEnd implements AutoCloseable {
 
   /** Rule 10: in production a second admin approves an uninstall. */
   private Response approve(BlockActionRequest req, ActionContext ctx) {
-    return click(req, ctx, "approve", (by, channel) -> {
+    return click(req, ctx, (by, channel) -> {
       String opId = Interactions.operationId(req.getPayload());
       orchestrator.confirm(opId, "slack-approve-" + opId + "-" + by.userId(), by, channel,
           Confirmations.NONE.withSecondApprover(by))
@@ -481,7 +469,7 @@ public final class SlackFrontEnd implements AutoCloseable {
   }
 
   private Response cancel(BlockActionRequest req, ActionContext ctx) {
-    return click(req, ctx, "cancel", (by, channel) -> {
+    return click(req, ctx, (by, channel) -> {
       String opId = Interactions.operationId(req.getPayload());
       // Cancelled before it started, the operation ends and its confirmation is closed (closeConfirmation).
       orchestrator.cancel(opId, by, channel).onComplete(r -> later.execute(() -> {
@@ -499,7 +487,7 @@ public final class SlackFrontEnd implements AutoCloseable {
   }
 
   private Response choose(BlockActionRequest req, ActionContext ctx) {
-    return click(req, ctx, "choose", (by, channel) -> {
+    return click(req, ctx, (by, channel) -> {
       Interactions.Choice c = Interactions.choice(req.getPayload());
       // One key per prompt: whichever button is clicked first, and however often, acts once. A click
       // refused by rule 12 is not remembered under it.
@@ -525,28 +513,25 @@ public final class SlackFrontEnd implements AutoCloseable {
   /**
    * Every button goes through here: the clicking user and channel from the signed payload (a
    * click outside any channel counts as from the operation's own channel only where the
-   * orchestrator says so: here it has none, and rule 12 refuses), a 400 for a payload the bot's
-   * buttons could not have produced, an acknowledgement otherwise.
+   * orchestrator says so: here it has none, and rule 12 refuses), a client fault (400) for a
+   * payload the bot's buttons could not have produced, an acknowledgement otherwise.
    */
-  private Response click(BlockActionRequest req, ActionContext ctx, String what, ClickHandler handler) {
-    Interactions.Clicker clicker;
+  private Response click(BlockActionRequest req, ActionContext ctx, ClickHandler handler) {
     try {
-      clicker = Interactions.clicker(req.getPayload());
+      Interactions.Clicker clicker = Interactions.clicker(req.getPayload());
       handler.handle(actor(clicker.userId(), clicker.userName()), clicker.channel().orElse(""));
     } catch (Interactions.Malformed e) {
-      var u = req.getPayload() == null ? null : req.getPayload().getUser();
-      return malformed(u == null ? "" : u.getId(), "", what, e.getMessage());
+      throw malformed(e.getMessage());
     }
     return ctx.ack();
   }
 
-  /** A signed payload the bot could not have produced: 400 with what is wrong, audited once. */
-  private Response malformed(String user, String channel, String what, String why) {
-    audit(new io.gimops.bot.audit.AuditRecord(clock.instant(), "rejected", Optional.empty(), "", channel,
-        user == null ? "" : user, what, "400", Optional.empty(), java.util.List.of(), java.util.List.of(why)));
-    return Response.builder().statusCode(400).contentType("application/json; charset=utf-8")
-        .body(new io.vertx.core.json.JsonObject().put("error", "malformed interaction payload: " + why).encode())
-        .build();
+  /**
+   * A signed payload the bot could not have produced: a client fault, which the HTTP door answers
+   * 400 with what is wrong and audits once (HttpGuard.answer, the one place for that).
+   */
+  private static io.gimops.adapters.http.ClientFault malformed(String why) {
+    return io.gimops.adapters.http.ClientFault.badRequest("malformed interaction payload: " + why);
   }
 
   /** A message only {@code user} sees, in a channel (an ephemeral message). */
@@ -664,13 +649,16 @@ public final class SlackFrontEnd implements AutoCloseable {
       confirmationMessages.remove(op.id());
       return;
     }
-    Optional.ofNullable(confirmationMessages.remove(op.id()))
-        .or(() -> posted(op, CONFIRMATION).map(java.util.concurrent.CompletableFuture::completedFuture))
-        .ifPresent(m -> m.thenAccept(ts -> poster.update(
+    Optional<java.util.concurrent.CompletableFuture<String>> open = Optional.ofNullable(confirmationMessages.remove(op.id()))
+        .or(() -> posted(op, CONFIRMATION).map(java.util.concurrent.CompletableFuture::completedFuture));
+    if (open.isEmpty()) {
+      return;
+    }
+    open.get().thenAccept(ts -> poster.update(
         op.channel(), ts, op.id() + " " + op.state().id(), Optional.of(new io.vertx.core.json.JsonArray()
             .add(SlackBlocks.section("*" + op.id() + "*: " + Mrkdwn.escape(op.summary()) + ": "
                 + op.state().id().toUpperCase(java.util.Locale.ROOT) + ". " + Mrkdwn.escape(op.outcome().orElse(""))))
-            .encode()), true)));
+            .encode()), true));
     orchestrator.notePosted(op.id(), CONFIRMATION_CLOSED, op.state().id());
   }
 

@@ -199,8 +199,9 @@ class SlackPosterTest {
       }
       await().atMost(Duration.ofSeconds(10)).until(() -> slack.calls("chat.update").size() == 4);
       p.update("C7", ts.get(5), "progress", Optional.empty(), false);
-      await().atMost(Duration.ofSeconds(5)).until(() -> slack.calls("chat.update").size() == 5);
-      Thread.sleep(500); // the fifth summary update still waits: the minute's alert share is spent
+      // ... and the fifth summary update still waits: the minute's alert share is spent.
+      await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5))
+          .until(() -> slack.calls("chat.update").size() == 5);
       assertThat(slack.calls("chat.update").stream().map(c -> c.param("text")))
           .containsExactly("summary 0", "summary 1", "summary 2", "summary 3", "progress");
     }

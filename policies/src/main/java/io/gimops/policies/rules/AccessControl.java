@@ -30,8 +30,7 @@ public final class AccessControl {
     }
     if (!ea.get().allowsChannel(channel)) {
       return Finding.fail(Rule.R12_ACCESS, "commands for " + env + " are not accepted in channel "
-          + channel + ": use " + (ea.get().channels().isEmpty() ? "a channel an admin allows for it"
-              : "one of " + String.join(", ", ea.get().channels().stream().sorted().toList())));
+          + channel + ": use " + allowedChannels(ea.get()));
     }
     Optional<Role> role = ea.get().roleOf(actor);
     if (role.isEmpty()) {
@@ -45,6 +44,12 @@ public final class AccessControl {
     }
     return Finding.pass(Rule.R12_ACCESS, actor.displayName() + " is " + role.get().id() + " in "
         + env + "; " + action.id() + " needs " + action.minimumRole().id());
+  }
+
+  /** Where to ask instead: the environment's channels. */
+  private static String allowedChannels(EnvironmentAccess ea) {
+    return ea.channels().isEmpty() ? "a channel an admin allows for it"
+        : "one of " + String.join(", ", ea.channels().stream().sorted().toList());
   }
 
   /**
@@ -63,8 +68,7 @@ public final class AccessControl {
     if (directMessage && ea.isPresent() && !ea.get().allowsChannel(channel)) {
       if (!access.directMessagesMayRead()) {
         return Finding.fail(Rule.R12_ACCESS, action.id() + " of " + env + " is not answered in direct messages: "
-            + "ask in " + (ea.get().channels().isEmpty() ? "a channel an admin allows for it"
-                : "one of " + String.join(", ", ea.get().channels().stream().sorted().toList())));
+            + "ask in " + allowedChannels(ea.get()));
       }
       Optional<Role> role = ea.get().roleOf(actor);
       if (role.isEmpty()) {
