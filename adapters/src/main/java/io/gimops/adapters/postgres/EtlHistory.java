@@ -32,7 +32,8 @@ import java.util.regex.Pattern;
  * table's columns differ between Info Mart releases and databases; {@link #DEFAULT_QUERY} follows
  * the naming of GIM's control tables ({@code JOB_NAME}, {@code STATUS}, {@code END_TIME}). Its
  * contract: the first three columns are the job's name, its status and when it ended (a timestamp,
- * read as UTC); the placeholder {@code :since} is bound to when the step's helm call ended. Statuses
+ * read as UTC); the placeholder {@code :since} is bound to when the step's helm call ended (or
+ * when the bot's restart of the GIM pod began). Statuses
  * {@code COMPLETE}, {@code COMPLETED}, {@code SUCCESS}, {@code SUCCEEDED}, {@code FINISHED} mean
  * done; {@code FAILED}, {@code FAILURE}, {@code ERROR}, {@code ABORTED}, {@code STOPPED} mean
  * failed; {@code RUNNING}, {@code IN PROGRESS}, {@code STARTED} mean running. The newest row of
@@ -111,7 +112,7 @@ public record EtlHistory(String url, String user, Optional<String> password, Dur
             s.setTimestamp(i, Timestamp.from(since), utc);
           }
           try (ResultSet r = s.executeQuery()) {
-            return evidence(r, utc, where);
+            return evidence(r, utc, where, since);
           }
         }
       } finally {
@@ -126,7 +127,7 @@ public record EtlHistory(String url, String user, Optional<String> password, Dur
     }
   }
 
-  private static EtlEvidence evidence(ResultSet r, Calendar utc, String where) throws SQLException {
+  private static EtlEvidence evidence(ResultSet r, Calendar utc, String where, Instant since) throws SQLException {
     if (r.getMetaData().getColumnCount() < 3) {
       return EtlEvidence.unreadable("etlHistoryQuery must return the job's name, status and end time; it returns "
           + r.getMetaData().getColumnCount() + " column(s)");
@@ -152,7 +153,7 @@ public record EtlHistory(String url, String user, Optional<String> password, Dur
     String detail = "CTL_ETL_HISTORY at " + where
         + migration.map(m -> "; " + MIGRATION_JOB + " " + m.status() + " at " + m.ended()).orElse("")
         + transformation.map(t -> "; " + TRANSFORMATION_JOB + " " + t.status() + " at " + t.ended()).orElse("");
-    return EtlEvidence.read(state, migration.map(Row::ended), transformed, detail);
+    return EtlEvidence.read(since, state, migration.map(Row::ended), transformed, detail);
   }
 
   private record Row(String status, Instant ended) {}

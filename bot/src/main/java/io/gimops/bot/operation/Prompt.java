@@ -7,7 +7,8 @@ import java.util.Optional;
 
 /**
  * A question the bot puts to people after something happened: a failed verification (rule 8:
- * Roll back, and for GIM Restart pod), a release stuck in {@code pending-*}, or the offer to update
+ * Roll back, and for GIM Restart pod), GIM's migration that did not complete while GIM operates
+ * normally (Restart pod, Roll back), a release stuck in {@code pending-*}, or the offer to update
  * export views (rule 11). Choices are numbered from 1, as the console and Slack show them.
  */
 public record Prompt(Kind kind, String message, List<Choice> choices) {
@@ -16,7 +17,9 @@ public record Prompt(Kind kind, String message, List<Choice> choices) {
   public enum Kind {
     ROLLBACK,
     EXPORT_VIEWS,
-    STUCK_RELEASE
+    STUCK_RELEASE,
+    /** GIM operates normally but its migration did not complete: Restart pod first, Roll back second. */
+    MIGRATION_INCOMPLETE
   }
 
   /**

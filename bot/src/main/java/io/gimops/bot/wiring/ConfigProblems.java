@@ -95,6 +95,10 @@ final class ConfigProblems {
       e.postgres().ifPresent(p -> {
         required(p.url(), at + ".postgres.url", "the JDBC URL of the Info Mart database");
         required(p.user(), at + ".postgres.user", "a read-only database user");
+        p.etlHistoryQuery().filter(q -> !q.contains(":since")).ifPresent(q -> {
+          throw new IllegalArgumentException("configuration is not valid: " + at + ".postgres.etlHistoryQuery must use :since (when the step's helm"
+              + " call ended), e.g. " + io.gimops.adapters.postgres.EtlHistory.DEFAULT_QUERY);
+        });
       });
     }
     for (int i = 0; i < c.catalog().size(); i++) {

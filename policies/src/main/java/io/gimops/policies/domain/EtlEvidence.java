@@ -13,12 +13,14 @@ import java.util.Optional;
  * database connection it is {@link Source#NOT_CONFIGURED} and verification neither passes nor
  * fails on it; a database that cannot be read is {@link Source#UNREADABLE}, never healthy.
  *
+ * @param since the instant the rows were asked for ({@code :since}): when the helm call ended, or
+ *     when a restart of the GIM pod began; {@link Instant#EPOCH} unless {@code READ}
  * @param migration the newest {@code Job_MigrateGIM} run since then: {@code NONE} when there is
  *     none, {@code UNKNOWN} unless {@code READ}
  * @param transformationCompleted when the newest {@code Job_TransformGIM} since then completed
  * @param detail where the evidence came from, or why it could not be read (redacted)
  */
-public record EtlEvidence(Source source, MigrationState migration, Optional<Instant> migrationEnded,
+public record EtlEvidence(Source source, Instant since, MigrationState migration, Optional<Instant> migrationEnded,
     Optional<Instant> transformationCompleted, String detail) {
 
   /** Whether the evidence could be had. */
@@ -30,6 +32,7 @@ public record EtlEvidence(Source source, MigrationState migration, Optional<Inst
 
   public EtlEvidence {
     Objects.requireNonNull(source, "source");
+    Objects.requireNonNull(since, "since");
     Objects.requireNonNull(migration, "migration");
     Objects.requireNonNull(migrationEnded, "migrationEnded");
     Objects.requireNonNull(transformationCompleted, "transformationCompleted");
@@ -40,16 +43,16 @@ public record EtlEvidence(Source source, MigrationState migration, Optional<Inst
   }
 
   public static EtlEvidence notConfigured() {
-    return new EtlEvidence(Source.NOT_CONFIGURED, MigrationState.UNKNOWN, Optional.empty(), Optional.empty(),
+    return new EtlEvidence(Source.NOT_CONFIGURED, Instant.EPOCH, MigrationState.UNKNOWN, Optional.empty(), Optional.empty(),
         "no database configured");
   }
 
   public static EtlEvidence unreadable(String why) {
-    return new EtlEvidence(Source.UNREADABLE, MigrationState.UNKNOWN, Optional.empty(), Optional.empty(), why);
+    return new EtlEvidence(Source.UNREADABLE, Instant.EPOCH, MigrationState.UNKNOWN, Optional.empty(), Optional.empty(), why);
   }
 
-  public static EtlEvidence read(MigrationState migration, Optional<Instant> migrationEnded,
+  public static EtlEvidence read(Instant since, MigrationState migration, Optional<Instant> migrationEnded,
       Optional<Instant> transformationCompleted, String detail) {
-    return new EtlEvidence(Source.READ, migration, migrationEnded, transformationCompleted, detail);
+    return new EtlEvidence(Source.READ, since, migration, migrationEnded, transformationCompleted, detail);
   }
 }

@@ -28,7 +28,7 @@ import java.util.List;
  *       transformation job has completed successfully". GIM runs that job (and the migration)
  *       inside its pod, so no Kubernetes Job is asked for.
  *   <li>For GIM, when the Info Mart database is configured ({@link EtlEvidence}): a
- *       {@code Job_TransformGIM} completed since helm ended, and after a schema change a
+ *       {@code Job_TransformGIM} completed since the evidence's {@code since} (helm's end), and after a schema change a
  *       {@code Job_MigrateGIM} completed since then. Without a database the migration is "not
  *       checked" and neither passes nor fails; a database that cannot be read is unknown, never
  *       healthy (waited for, then fails at the deadline).
@@ -136,7 +136,7 @@ public final class Verification {
       } else {
         unmet.add("first post-upgrade transformation job not completed yet (GIM is not Ready)");
       }
-      database(db, schemaChange, actionEnded, passed, unmet, stalled);
+      database(db, schemaChange, passed, unmet, stalled);
     }
 
     if (s.metrics() == MetricPresence.PRESENT) {
@@ -175,10 +175,14 @@ public final class Verification {
     List<String> open = new ArrayList<>(stalled);
     open.addAll(unmet);
     if (now.isAfter(actionEnded.plus(settings.verificationTimeout()))) {
-      open.add("not verified within " + settings.verificationTimeout().toMinutes() + "m");
+      open.add("not verified within " + minutes(settings.verificationTimeout()));
       return new Result(Status.FAILED, passed, open, remedies);
     }
     return new Result(Status.IN_PROGRESS, passed, open, List.of());
+  }
+
+  private static String minutes(java.time.Duration d) {
+    return d.toSeconds() % 60 == 0 ? d.toMinutes() + "m" : d.toSeconds() + "s";
   }
 
   /**
@@ -186,8 +190,8 @@ public final class Verification {
    * (GIM migrates, then transforms, then reports Ready), so no migration row while a
    * transformation row exists means the migration "did not run".
    */
-  private static void database(EtlEvidence db, boolean schemaChange, Instant actionEnded, List<String> passed,
-      List<String> unmet, List<String> stalled) {
+  private static void database(EtlEvidence db, boolean schemaChange, List<String> passed, List<String> unmet,
+      List<String> stalled) {
     switch (db.source()) {
       case NOT_CONFIGURED -> {
         if (schemaChange) {
@@ -201,13 +205,14 @@ public final class Verification {
       }
       case READ -> { }
     }
-    // Databases keep milliseconds and helm's end is journaled to the millisecond: compare to the second.
-    Instant since = actionEnded.truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+    // Rows count from the evidence's :since (helm's end, or a restart's start), to the second: the
+    // journal keeps milliseconds, a database may not. A query that ignores :since is checked here.
+    Instant since = db.since().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
     boolean transformed = db.transformationCompleted().filter(t -> !t.isBefore(since)).isPresent();
     if (transformed) {
       passed.add("Job_TransformGIM completed at " + db.transformationCompleted().get() + " (CTL_ETL_HISTORY)");
     } else {
-      unmet.add("no Job_TransformGIM completed since helm ended in CTL_ETL_HISTORY yet");
+      unmet.add("no Job_TransformGIM completed since " + db.since() + " in CTL_ETL_HISTORY yet");
     }
     if (!schemaChange) {
       return;

@@ -37,7 +37,7 @@ class Rule08VerificationTest {
 
   private static final EtlEvidence NO_DB = EtlEvidence.notConfigured();
   /** The Info Mart database after a good upgrade: migrated, then transformed, after helm ended. */
-  private static final EtlEvidence MIGRATED = EtlEvidence.read(MigrationState.COMPLETED,
+  private static final EtlEvidence MIGRATED = EtlEvidence.read(HELM_DONE, MigrationState.COMPLETED,
       Optional.of(HELM_DONE.plusSeconds(40)), Optional.of(HELM_DONE.plusSeconds(60)), "CTL_ETL_HISTORY");
 
   /** GIM upgraded to 117: pods Ready on it (its transformation signal), backlog steady since. */
@@ -86,11 +86,11 @@ class Rule08VerificationTest {
 
   @Test
   void rule8_aTransformationRowFromBeforeHelmEndedIsNoEvidenceOfTheNewVersion() {
-    EtlEvidence stale = EtlEvidence.read(MigrationState.COMPLETED, Optional.of(HELM_DONE.plusSeconds(5)),
+    EtlEvidence stale = EtlEvidence.read(HELM_DONE, MigrationState.COMPLETED, Optional.of(HELM_DONE.plusSeconds(5)),
         Optional.of(HELM_DONE.minusSeconds(30)), "CTL_ETL_HISTORY");
     var r = Verification.verify(upgradedGim(), NEW_GIM, true, STARTED, HELM_DONE, NOW, S, stale);
     assertThat(r.status()).isEqualTo(Status.IN_PROGRESS);
-    assertThat(r.unmet()).contains("no Job_TransformGIM completed since helm ended in CTL_ETL_HISTORY yet");
+    assertThat(r.unmet()).contains("no Job_TransformGIM completed since " + HELM_DONE + " in CTL_ETL_HISTORY yet");
   }
 
   @Test
@@ -138,7 +138,7 @@ class Rule08VerificationTest {
   void rule8_aTransformationRowStampedInTheSecondHelmEndedCounts() {
     // Helm's end is journaled to the millisecond; the row was written in the same second.
     Instant ended = Instant.parse("2026-11-22T10:00:00.700Z");
-    EtlEvidence db = EtlEvidence.read(MigrationState.COMPLETED, Optional.of(Instant.parse("2026-11-22T10:00:00Z")),
+    EtlEvidence db = EtlEvidence.read(ended, MigrationState.COMPLETED, Optional.of(Instant.parse("2026-11-22T10:00:00Z")),
         Optional.of(Instant.parse("2026-11-22T10:00:00Z")), "CTL_ETL_HISTORY");
     var r = Verification.verify(upgradedGim(), NEW_GIM, true, ended.minusMillis(300), ended, NOW, S, db);
     assertThat(r.passed()).anySatisfy(p -> assertThat(p).startsWith("Job_TransformGIM completed at"));
@@ -192,7 +192,7 @@ class Rule08VerificationTest {
 
   @Test
   void rule8_anIncompleteMigrationWhileGimOperatesNormallyStallsOfferingRestartPodFirstAndEvenPastTheDeadline() {
-    EtlEvidence halfway = EtlEvidence.read(MigrationState.INCOMPLETE, Optional.of(HELM_DONE.plusSeconds(30)),
+    EtlEvidence halfway = EtlEvidence.read(HELM_DONE, MigrationState.INCOMPLETE, Optional.of(HELM_DONE.plusSeconds(30)),
         Optional.of(HELM_DONE.plusSeconds(60)), "CTL_ETL_HISTORY");
     var r = Verification.verify(upgradedGim(), NEW_GIM, true, STARTED, HELM_DONE, NOW, S, halfway);
     assertThat(r.status()).isEqualTo(Status.STALLED);
@@ -209,7 +209,7 @@ class Rule08VerificationTest {
 
   @Test
   void rule8_aMigrationThatDidNotRunAlthoughGimTransformedStalls() {
-    EtlEvidence none = EtlEvidence.read(MigrationState.NONE, Optional.empty(), Optional.of(HELM_DONE.plusSeconds(60)),
+    EtlEvidence none = EtlEvidence.read(HELM_DONE, MigrationState.NONE, Optional.empty(), Optional.of(HELM_DONE.plusSeconds(60)),
         "CTL_ETL_HISTORY");
     var r = Verification.verify(upgradedGim(), NEW_GIM, true, STARTED, HELM_DONE, NOW, S, none);
     assertThat(r.status()).isEqualTo(Status.STALLED);
@@ -221,7 +221,7 @@ class Rule08VerificationTest {
 
   @Test
   void rule8_anIncompleteMigrationOfAGimThatIsNotOperatingNormallyIsNotAStall() {
-    EtlEvidence halfway = EtlEvidence.read(MigrationState.INCOMPLETE, Optional.of(HELM_DONE.plusSeconds(30)),
+    EtlEvidence halfway = EtlEvidence.read(HELM_DONE, MigrationState.INCOMPLETE, Optional.of(HELM_DONE.plusSeconds(30)),
         Optional.of(HELM_DONE.plusSeconds(60)), "CTL_ETL_HISTORY");
     ServiceState growing = upgradedGim().toBuilder().backlog(growingBacklog(NOW, 20, 0.3)).build();
     var failed = Verification.verify(growing, NEW_GIM, true, STARTED, HELM_DONE, NOW, S, halfway);
