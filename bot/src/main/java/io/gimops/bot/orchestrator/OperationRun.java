@@ -58,8 +58,9 @@ import java.util.OptionalInt;
  *       interrupted by a crash is rerun only where that is harmless (the cleanup), otherwise
  *       reported with the facts.
  *   <li>After a verified service, pause {@code settleBetweenSteps} if more follows.
- *   <li>All steps done: {@code SUCCEEDED}; a rollback chosen from a failed operation's prompt
- *       marks that operation {@code ROLLED_BACK}. The lock is released when the operation ends.
+ *   <li>All steps done: {@code SUCCEEDED}; the prompt this operation was chosen from closes (its
+ *       other prompts stay open), and a rollback chosen from a failed operation's prompt marks that
+ *       operation {@code ROLLED_BACK}. The lock is released when the operation ends.
  * </ol>
  */
 final class OperationRun implements Runnable {
@@ -391,7 +392,7 @@ final class OperationRun implements Runnable {
     Prompt prompt = Prompt.of(Prompt.Kind.EXPORT_VIEWS, "GIM's upgrade crossed a schema change: update the export"
         + " views (rule 11)?", List.of(Prompt.action("Update export views", new LifecycleRequest.UpdateExportViews())));
     Operation next = op.updateStep(i, s -> s.succeeded(now, OptionalInt.empty(), List.of("offered")), now)
-        .withPrompt(Optional.of(prompt), now);
+        .withPrompt(prompt, now);
     commit(next, o -> List.of(new OperationEvent.PromptRaised(o, prompt)));
   }
 
@@ -440,11 +441,7 @@ final class OperationRun implements Runnable {
     String text = op.summary() + ": done, " + op.steps().size() + " steps"
         + (op.cancelledBy().isPresent() ? " (the cancel came after the last step had started)" : "");
     commit(op.withOutcome(text, now).moveTo(OperationState.SUCCEEDED, now), o -> List.of(new OperationEvent.Finished(o)));
-    op.remedyFor().ifPresent(failed -> {
-      if (op.request() instanceof LifecycleRequest.Rollback) {
-        orchestrator.markRolledBack(failed, op);
-      }
-    });
+    op.remedyFor().ifPresent(original -> orchestrator.remedied(original, op));
   }
 
   private void cancel(int i) {
@@ -470,9 +467,12 @@ final class OperationRun implements Runnable {
       }
     }
     String where = step.isPresent() ? op.steps().get(step.getAsInt()).step().describe() : op.summary();
-    next = next.withOutcome("failed at: " + where + ": " + String.join("; ", why), now)
-        .withPrompt(prompt.or(() -> op.prompt()), now)
-        .moveTo(OperationState.FAILED, now);
+    next = next.withOutcome("failed at: " + where + ": " + String.join("; ", why), now);
+    if (prompt.isPresent()) {
+      // Beside the prompts already open: an export-views offer stays answerable.
+      next = next.withPrompt(prompt.get(), now);
+    }
+    next = next.moveTo(OperationState.FAILED, now);
     List<OperationEvent> events = new ArrayList<>();
     Operation failed = next;
     step.ifPresent(s -> events.add(new OperationEvent.StepFailed(failed, s, why)));
