@@ -517,9 +517,22 @@ public final class Orchestrator implements AutoCloseable {
     }
   }
 
-  /** Takes the environment's lock and starts the plan; refuses (rule 4) when another operation holds it. */
+  /**
+   * Pre-flight, then takes the environment's lock and starts the plan: refuses with the list when
+   * a package or values file of any step is missing from its directory (before the first helm
+   * call, not after GIM and GSP were upgraded), and (rule 4) when another operation holds the lock.
+   */
   private Submission begin(Operation op) {
     Instant now = now();
+    List<String> missing = environments.get(op.environment()).helm().missingFiles(op.plan());
+    if (!missing.isEmpty()) {
+      String why = "Pre-flight (the vendor's preparatory steps 2 and 3: the package and the values file are"
+          + " available): nothing was run, because " + String.join("; ", missing)
+          + ". Put them there, then ask again.";
+      Operation refused = commit(op, op.withOutcome(why, now).moveTo(OperationState.REFUSED, now), List.of());
+      publish(new OperationEvent.Finished(refused));
+      return new Submission.Refused(why, Optional.empty());
+    }
     Optional<String> holder = locks.acquire(op.environment(), op.id(), op.summary());
     if (holder.isPresent() && !holder.get().equals(op.id())) {
       String why = "Rule 4 (one operation at a time): operation " + holder.get()
