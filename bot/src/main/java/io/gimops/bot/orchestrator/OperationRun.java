@@ -369,20 +369,45 @@ final class OperationRun implements Runnable {
     return Optional.of(Prompt.of(Prompt.Kind.ROLLBACK, service.id() + " did not verify (rule 8).", choices));
   }
 
+  /**
+   * After helm failed at step {@code i}: roll the service back to the revision its own release had
+   * before this operation changed it. For a failed extra chart ({@code gim-monitoring}) that is the
+   * revision GIM's own release step journaled, never the extra chart's; if the service's own
+   * release was not changed yet, there is nothing to roll back.
+   */
   private Optional<Prompt> rollbackPrompt(ServiceKind service, int i, ReleaseHistory after) {
-    StepRecord r = op.steps().get(i);
-    if (!(r.step() instanceof PlanStep.HelmUpgrade) || r.revisionBefore().isEmpty()) {
+    StepRecord failed = op.steps().get(i);
+    if (!(failed.step() instanceof PlanStep.HelmUpgrade)) {
       return Optional.empty();
     }
-    int back = r.revisionBefore().getAsInt();
+    Optional<StepRecord> own = ownReleaseStep(i, service);
+    if (own.isEmpty() || own.get().revisionBefore().isEmpty()) {
+      return Optional.empty();
+    }
+    int back = own.get().revisionBefore().getAsInt();
+    String ownRelease = releaseOf((PlanStep.HelmStep) own.get().step());
     List<Prompt.Choice> choices = new ArrayList<>(List.of(Prompt.action("Roll back " + service.id() + " to revision "
         + back, new LifecycleRequest.Rollback(service, OptionalInt.of(back)))));
     if (service == ServiceKind.GIM) {
       choices.add(Prompt.action("Restart the GIM pod (resumes an interrupted migration job)",
           new LifecycleRequest.RestartGimPod()));
     }
-    return Optional.of(Prompt.of(Prompt.Kind.ROLLBACK, "helm failed for " + releaseOf((PlanStep.HelmStep) r.step())
-        + " (now " + after.status().helmName() + "); the cycle stops here.", choices));
+    String failedRelease = releaseOf((PlanStep.HelmStep) failed.step());
+    return Optional.of(Prompt.of(Prompt.Kind.ROLLBACK, "helm failed for " + failedRelease
+        + " (now " + after.status().helmName() + ")" + (failedRelease.equals(ownRelease) ? ""
+            : "; " + ownRelease + " was upgraded from revision " + back) + "; the cycle stops here.", choices));
+  }
+
+  /** The step at or before {@code i} that upgraded the service's own release (not an extra chart). */
+  private Optional<StepRecord> ownReleaseStep(int i, ServiceKind service) {
+    for (int j = i; j >= 0; j--) {
+      StepRecord r = op.steps().get(j);
+      if (r.step() instanceof PlanStep.HelmUpgrade u && u.service() == service && u.isServiceChart()
+          && r.status() != StepRecord.Status.PENDING) {
+        return Optional.of(r);
+      }
+    }
+    return Optional.empty();
   }
 
   // ---- other steps
