@@ -87,7 +87,10 @@ public final class PolicyEngine {
       findings.add(OneAtATime.check(env, in.activeOperations()));
       findings.addAll(ThirdPartyDependencies.checkReachable(in.snapshot(), "rollback",
           List.of(ThirdParty.KAFKA, ThirdParty.POSTGRESQL)));
-      confirm(c, "Roll back as planned?", pending);
+      for (PlanStep.HelmRollback rb : plan.stepsOf(PlanStep.HelmRollback.class)) {
+        findings.add(podReplacement(in, rb));
+      }
+      confirm(c, Rule.R8_VERIFICATION, "Roll back as planned? The rollback is verified like an upgrade.", pending);
     } else if (request instanceof LifecycleRequest.Uninstall u) {
       findings.add(OneAtATime.check(env, in.activeOperations()));
       String fullname = in.environment().service(ServiceKind.GSP).map(ServiceSpec::fullname).orElse("gsp");
@@ -102,7 +105,7 @@ public final class PolicyEngine {
       findings.add(ExportViews.checkCanUpdate(in.snapshot()));
       findings.addAll(ThirdPartyDependencies.checkReachable(in.snapshot(), "migration job",
           List.of(ThirdParty.POSTGRESQL)));
-      confirm(c, "Rerun GIM's migration job with -make-export-views?", pending);
+      confirm(c, Rule.R11_EXPORT_VIEWS, "Rerun GIM's migration job with -make-export-views?", pending);
     } else if (request instanceof LifecycleRequest.RestartGimPod) {
       findings.add(OneAtATime.check(env, in.activeOperations()));
       if (!plan.isEmpty()) {
@@ -112,7 +115,7 @@ public final class PolicyEngine {
                 + " from where it left off"
             : "the GIM pod is deleted and its replacement followed to Ready"));
       }
-      confirm(c, "Restart the GIM pod?", pending);
+      confirm(c, Rule.R8_VERIFICATION, "Restart the GIM pod?", pending);
     }
 
     findings = AdminOverride.apply(findings, in.overrideReason(),
@@ -162,10 +165,31 @@ public final class PolicyEngine {
     }
   }
 
-  private static void confirm(Confirmations c, String prompt, List<PendingConfirmation> pending) {
+  /**
+   * A plain confirmation, labelled with the rule that asks for the action: a rollback and a GIM
+   * pod restart are rule 8's remedies, an export-views update is rule 11's (rule 4, one at a time,
+   * asks for no confirmation: it refuses or allows).
+   */
+  private static void confirm(Confirmations c, Rule rule, String prompt, List<PendingConfirmation> pending) {
     if (c.confirmedBy().isEmpty()) {
-      pending.add(new PendingConfirmation(PendingConfirmation.Kind.CONFIRM, Rule.R4_ONE_AT_A_TIME,
-          prompt, List.of()));
+      pending.add(new PendingConfirmation(PendingConfirmation.Kind.CONFIRM, rule, prompt, List.of()));
     }
+  }
+
+  /**
+   * What the bot does besides helm after a rollback, said before it is confirmed: a pod of the
+   * release being left that stays broken (a StatefulSet waits for a broken pod forever, and
+   * {@code helm rollback} does not replace it) is deleted once, so its controller recreates it on
+   * the rolled-back revision. Names the pods broken now.
+   */
+  static Finding podReplacement(DecisionInput in, PlanStep.HelmRollback rb) {
+    List<String> broken = in.snapshot().service(rb.service()).pods().stream()
+        .filter(p -> p.failingReason().isPresent() && p.version().filter(v -> !v.equals(rb.toVersion())).isPresent())
+        .map(p -> p.name() + " (" + p.failingReason().get() + ")").toList();
+    String which = broken.isEmpty() ? "any pod of " + rb.release() + " not on " + rb.toVersion()
+        : "pod " + String.join(", ", broken);
+    return Finding.info(Rule.R8_VERIFICATION, "after helm rollback " + rb.release() + ", then delete " + which
+        + " if it stays broken (once, audited), so its controller recreates it on " + rb.toVersion()
+        + " (a StatefulSet waits for a broken pod forever)");
   }
 }
