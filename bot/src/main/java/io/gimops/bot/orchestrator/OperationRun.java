@@ -58,6 +58,9 @@ import java.util.OptionalInt;
  *       interrupted by a crash is rerun only where that is harmless (the cleanup), otherwise
  *       reported with the facts.
  *   <li>After a verified service, pause {@code settleBetweenSteps} if more follows.
+ *   <li>The last word (the outcome) carries what the vendor's page says next: after a GIM upgrade
+ *       whose migration ran, re-create custom database objects and permissions (preparatory step
+ *       3); after a rollback that failed, contact Genesys Customer Care ({@link Reminders}).
  *   <li>All steps done: {@code SUCCEEDED}; the prompt this operation was chosen from closes (its
  *       other prompts stay open), and a rollback chosen from a failed operation's prompt marks that
  *       operation {@code ROLLED_BACK}. The lock is released when the operation ends.
@@ -465,7 +468,8 @@ final class OperationRun implements Runnable {
     Instant now = orchestrator.now();
     String text = op.summary() + ": done, " + op.steps().size() + " steps"
         + (op.cancelledBy().isPresent() ? " (the cancel came after the last step had started)" : "");
-    commit(op.withOutcome(text, now).moveTo(OperationState.SUCCEEDED, now), o -> List.of(new OperationEvent.Finished(o)));
+    commit(op.withOutcome(Reminders.with(text, op, false), now).moveTo(OperationState.SUCCEEDED, now),
+        o -> List.of(new OperationEvent.Finished(o)));
     op.remedyFor().ifPresent(original -> orchestrator.remedied(original, op));
   }
 
@@ -492,7 +496,7 @@ final class OperationRun implements Runnable {
       }
     }
     String where = step.isPresent() ? op.steps().get(step.getAsInt()).step().describe() : op.summary();
-    next = next.withOutcome("failed at: " + where + ": " + String.join("; ", why), now);
+    next = next.withOutcome(Reminders.with("failed at: " + where + ": " + String.join("; ", why), next, true), now);
     if (prompt.isPresent()) {
       // Beside the prompts already open: an export-views offer stays answerable.
       next = next.withPrompt(prompt.get(), now);

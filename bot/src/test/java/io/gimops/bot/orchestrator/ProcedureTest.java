@@ -118,6 +118,25 @@ class ProcedureTest extends OneBotInTheSandbox {
     sandbox.world().fix(ServiceKind.GSP);
   }
 
+  @Test
+  @Order(4)
+  void aRollbackThatDoesNotVerifySaysToContactGenesysCustomerCare() {
+    var gsp = sandbox.history("gsp", "gsp");
+    int current = gsp.latestRevision().orElseThrow();
+    // Back to the revision of the broken upgrade, whose image is missing again.
+    int back = current - 1;
+    Version broken = sandbox.world().catalog().latest(ServiceKind.GSP).orElseThrow().version();
+    sandbox.world().controller().inject(ServiceKind.GSP, broken, io.gimops.sandbox.kubelet.Failure.IMAGE_MISSING);
+    try {
+      Operation failed = run(new LifecycleRequest.Rollback(ServiceKind.GSP, OptionalInt.of(back)), OperationState.FAILED);
+      assertThat(failed.outcome().orElseThrow()).contains("verify gsp", "The rollback did not verify",
+          "Contact Genesys Customer Care if you cannot resolve an upgrade issue.");
+      assertThat(failed.outcome().orElseThrow()).doesNotContain("custom database objects");
+    } finally {
+      sandbox.world().fix(ServiceKind.GSP);
+    }
+  }
+
   private Operation run(LifecycleRequest r, OperationState... end) {
     Orchestrator o = bot.orchestrator();
     Operation op = accepted(join(o.submit(request(r))));
