@@ -48,6 +48,7 @@ public final class OperationCodec {
       @JsonSubTypes.Type(value = LifecycleRequest.Upgrade.class, name = "upgrade"),
       @JsonSubTypes.Type(value = LifecycleRequest.UpgradeCycle.class, name = "upgrade-cycle"),
       @JsonSubTypes.Type(value = LifecycleRequest.Rollback.class, name = "rollback"),
+      @JsonSubTypes.Type(value = LifecycleRequest.Reinstall.class, name = "reinstall"),
       @JsonSubTypes.Type(value = LifecycleRequest.Uninstall.class, name = "uninstall"),
       @JsonSubTypes.Type(value = LifecycleRequest.UpdateExportViews.class, name = "update-export-views"),
       @JsonSubTypes.Type(value = LifecycleRequest.RestartGimPod.class, name = "restart-gim-pod")})

@@ -294,7 +294,8 @@ final class OperationRun implements Runnable {
         continue;
       }
       ServiceState s = snapshot.service(step.service());
-      if (action.map(a -> a.step() instanceof PlanStep.HelmRollback).orElse(false)) {
+      if (action.map(a -> a.step() instanceof PlanStep.HelmRollback).orElse(false)
+          || op.request() instanceof LifecycleRequest.Reinstall) {
         replaceStuckPods(i, s, step.expected(), replaced);
       }
       Verification.Result r = Verification.verify(s, step.expected(), schemaChange, actionStarted, actionEnded, now,
@@ -324,7 +325,8 @@ final class OperationRun implements Runnable {
   }
 
   /**
-   * After a rollback, a pod of the release being left that is stuck failing is deleted once, so
+   * After a rollback (by helm rollback or by re-installing an earlier package), a pod of the
+   * release being left that is stuck failing is deleted once, so
    * its controller brings it back on the rolled-back revision (a StatefulSet waits for a broken
    * pod forever: Kubernetes' "forced rollback").
    */

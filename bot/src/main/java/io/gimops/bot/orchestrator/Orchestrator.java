@@ -662,8 +662,8 @@ public final class Orchestrator implements AutoCloseable {
       Optional<LifecycleRequest> done = Optional.of(remedy.request());
       List<Prompt> answered = original.prompts().stream()
           .filter(p -> p.choices().stream().anyMatch(c -> c.request().equals(done))).toList();
-      boolean rolledBack = remedy.request() instanceof LifecycleRequest.Rollback
-          && original.state() == OperationState.FAILED;
+      boolean rolledBack = (remedy.request() instanceof LifecycleRequest.Rollback
+          || remedy.request() instanceof LifecycleRequest.Reinstall) && original.state() == OperationState.FAILED;
       Operation next = original;
       for (Prompt p : answered) {
         next = next.withoutPrompt(p.kind(), now);

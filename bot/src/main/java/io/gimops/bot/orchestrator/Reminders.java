@@ -32,7 +32,8 @@ final class Reminders {
     if (migrated(op)) {
       r.add(CUSTOM_DATABASE_OBJECTS);
     }
-    if (failed && op.request() instanceof LifecycleRequest.Rollback) {
+    if (failed && (op.request() instanceof LifecycleRequest.Rollback
+        || op.request() instanceof LifecycleRequest.Reinstall)) {
       r.add(CUSTOMER_CARE);
     }
     return r;

@@ -49,6 +49,7 @@ class OperationCodecTest {
       new LifecycleRequest.UpgradeCycle(),
       new LifecycleRequest.Rollback(ServiceKind.GSP, OptionalInt.of(2)),
       new LifecycleRequest.Rollback(ServiceKind.GSP, OptionalInt.empty()),
+      new LifecycleRequest.Reinstall(ServiceKind.GSP, Version.parse("100.0.99+1300"), Optional.of("100.0.99.1300")),
       new LifecycleRequest.Uninstall(ServiceKind.GSP, true),
       new LifecycleRequest.UpdateExportViews(),
       new LifecycleRequest.RestartGimPod());

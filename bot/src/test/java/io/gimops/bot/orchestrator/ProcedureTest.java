@@ -137,6 +137,29 @@ class ProcedureTest extends OneBotInTheSandbox {
     }
   }
 
+  @Test
+  @Order(5)
+  void rollbackByReinstallingTheEarlierPackageIsVerifiedLikeAnyRollback() throws Exception {
+    // After the rollback above failed, GSP runs its broken newest release; go back by re-installing
+    // the package GSP was installed from, as typed.
+    List<Version> versions = io.gimops.sandbox.charts.SampleCharts.versions("gsp");
+    Version earlier = versions.get(versions.size() - 3);
+    LifecycleRequest typed = io.gimops.bot.conversation.Requests.lifecycle(
+        io.gimops.bot.command.CommandParser.parse("rollback gsp --to " + earlier)).orElseThrow();
+    assertThat(typed).isEqualTo(new LifecycleRequest.Reinstall(ServiceKind.GSP, earlier, java.util.Optional.empty()));
+    int helmBefore = sandbox.helmCalls().size();
+
+    Operation done = run(typed, OperationState.SUCCEEDED);
+    List<String> calls = sandbox.helmCalls().subList(helmBefore, sandbox.helmCalls().size());
+    assertThat(calls).singleElement().asString().startsWith("upgrade --install gsp ")
+        .contains("gsp-" + earlier + ".tgz", "-f ", "gsp-values.yaml", "-n gsp", "--timeout 15m");
+    var gsp = sandbox.history("gsp", "gsp");
+    assertThat(gsp.version()).contains(earlier);
+    assertThat(gsp.status()).isEqualTo(io.gimops.policies.domain.HelmStatus.DEPLOYED);
+    assertThat(done.steps()).allMatch(io.gimops.bot.operation.StepRecord::done);
+    assertThat(done.summary()).isEqualTo("roll back gsp by re-installing " + earlier);
+  }
+
   private Operation run(LifecycleRequest r, OperationState... end) {
     Orchestrator o = bot.orchestrator();
     Operation op = accepted(join(o.submit(request(r))));

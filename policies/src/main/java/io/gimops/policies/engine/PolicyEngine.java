@@ -17,6 +17,7 @@ import io.gimops.policies.domain.Release;
 import io.gimops.policies.domain.ServiceKind;
 import io.gimops.policies.domain.ServiceSpec;
 import io.gimops.policies.domain.ThirdParty;
+import io.gimops.policies.domain.Version;
 import io.gimops.policies.rules.AccessControl;
 import io.gimops.policies.rules.AdminOverride;
 import io.gimops.policies.rules.AllHealthy;
@@ -42,7 +43,8 @@ import java.util.Optional;
  *   <li>Rule 12: the requester's role and channel (and an override's, and a confirmer's).
  *   <li>The plan the vendor's procedure prescribes for the request ({@link Planner}).
  *   <li>The rules that apply to the request, each adding its findings, passes included:
- *       upgrades get 1, 2, 3, 4, 5, 6, 7, 11 and the maintenance window; rollbacks 1, 4, 5, 6;
+ *       upgrades get 1, 2, 3, 4, 5, 6, 7, 11 and the maintenance window; rollbacks (by helm
+ *       rollback or by re-installing an earlier package) 1, 4, 5, 6, confirmed under rule 8;
  *       uninstalls 4 and 10; export views 4, 6 (PostgreSQL) and 11; a GIM pod restart 4.
  *   <li>An admin's written override turns refusals of rule 2 and of the window into overridden.
  *   <li>The outcome: refused if any finding refuses; otherwise needs confirmation while the
@@ -88,9 +90,23 @@ public final class PolicyEngine {
       findings.addAll(ThirdPartyDependencies.checkReachable(in.snapshot(), "rollback",
           List.of(ThirdParty.KAFKA, ThirdParty.POSTGRESQL)));
       for (PlanStep.HelmRollback rb : plan.stepsOf(PlanStep.HelmRollback.class)) {
-        findings.add(podReplacement(in, rb));
+        findings.add(podReplacement(in, rb.service(), "helm rollback " + rb.release(), rb.release(), rb.toVersion()));
       }
       confirm(c, Rule.R8_VERIFICATION, "Roll back as planned? The rollback is verified like an upgrade.", pending);
+    } else if (request instanceof LifecycleRequest.Reinstall ri) {
+      if (!plan.isEmpty()) {
+        findings.addAll(N2Window.check(in.environment(), in.snapshot(), in.catalog(), plan));
+        findings.addAll(HelmTimeouts.check(plan));
+        findings.add(reinstallValues(in, ri));
+        for (PlanStep.HelmUpgrade u : plan.stepsOf(PlanStep.HelmUpgrade.class)) {
+          findings.add(podReplacement(in, u.service(), "re-installing " + u.packageFile(), u.release(), u.version()));
+        }
+      }
+      findings.add(OneAtATime.check(env, in.activeOperations()));
+      findings.addAll(ThirdPartyDependencies.checkReachable(in.snapshot(), "rollback",
+          List.of(ThirdParty.KAFKA, ThirdParty.POSTGRESQL)));
+      confirm(c, Rule.R8_VERIFICATION, "Re-install the earlier package as planned? The rollback is verified like"
+          + " an upgrade.", pending);
     } else if (request instanceof LifecycleRequest.Uninstall u) {
       findings.add(OneAtATime.check(env, in.activeOperations()));
       String fullname = in.environment().service(ServiceKind.GSP).map(ServiceSpec::fullname).orElse("gsp");
@@ -177,19 +193,34 @@ public final class PolicyEngine {
   }
 
   /**
+   * The vendor's step 1 of "re-install the previous package", said before it is confirmed: the
+   * values file must go back too, unless only the image does and the tag is passed with
+   * {@code --set}.
+   */
+  private static Finding reinstallValues(DecisionInput in, LifecycleRequest.Reinstall ri) {
+    String values = in.environment().service(ri.service()).map(ServiceSpec::valuesFile).orElse("the values file");
+    String release = in.environment().service(ri.service()).map(ServiceSpec::releaseName).orElse(ri.service().id());
+    return ri.imageTag().isPresent()
+        ? Finding.info(Rule.PROCEDURE, "only the image goes back: --set " + release + ".image.tag=" + ri.imageTag().get()
+            + " (the vendor's tip), with " + values + " as it is")
+        : Finding.info(Rule.PROCEDURE, "re-installing " + ri.version() + " with " + values + ": \"Revert the image"
+            + " version in the " + release + ".image.tag parameter in the values file. If applicable, also revert any"
+            + " configuration changes you implemented for the new release.\" (or pass `--image-tag <old version>`)");
+  }
+
+  /**
    * What the bot does besides helm after a rollback, said before it is confirmed: a pod of the
    * release being left that stays broken (a StatefulSet waits for a broken pod forever, and
    * {@code helm rollback} does not replace it) is deleted once, so its controller recreates it on
    * the rolled-back revision. Names the pods broken now.
    */
-  static Finding podReplacement(DecisionInput in, PlanStep.HelmRollback rb) {
-    List<String> broken = in.snapshot().service(rb.service()).pods().stream()
-        .filter(p -> p.failingReason().isPresent() && p.version().filter(v -> !v.equals(rb.toVersion())).isPresent())
+  static Finding podReplacement(DecisionInput in, ServiceKind service, String action, String release, Version to) {
+    List<String> broken = in.snapshot().service(service).pods().stream()
+        .filter(p -> p.failingReason().isPresent() && p.version().filter(v -> !v.equals(to)).isPresent())
         .map(p -> p.name() + " (" + p.failingReason().get() + ")").toList();
-    String which = broken.isEmpty() ? "any pod of " + rb.release() + " not on " + rb.toVersion()
-        : "pod " + String.join(", ", broken);
-    return Finding.info(Rule.R8_VERIFICATION, "after helm rollback " + rb.release() + ", then delete " + which
-        + " if it stays broken (once, audited), so its controller recreates it on " + rb.toVersion()
+    String which = broken.isEmpty() ? "any pod of " + release + " not on " + to : "pod " + String.join(", ", broken);
+    return Finding.info(Rule.R8_VERIFICATION, "after " + action + ", then delete " + which
+        + " if it stays broken (once, audited), so its controller recreates it on " + to
         + " (a StatefulSet waits for a broken pod forever)");
   }
 }
