@@ -86,12 +86,11 @@ class MigrationStallTest {
     accepted(join(o.confirm(op.id(), "m-2", OPERATOR, Confirmations.confirmedBy(OPERATOR))));
 
     // GIM turns Ready on a half-migrated database: the operation asks, it does not fail.
-    await().atMost(SandboxBots.AWAIT).until(() -> o.operation(op.id()).flatMap(Operation::prompt)
-        .filter(p -> p.kind() == Prompt.Kind.MIGRATION_INCOMPLETE).isPresent() || o.operation(op.id()).orElseThrow()
-        .state().ended());
+    await().atMost(SandboxBots.AWAIT).until(() -> o.operation(op.id()).orElseThrow()
+        .prompt(Prompt.Kind.MIGRATION_INCOMPLETE).isPresent() || o.operation(op.id()).orElseThrow().state().ended());
     Operation stalled = o.operation(op.id()).orElseThrow();
     assertThat(stalled.state()).as(stalled.outcome().orElse("")).isEqualTo(OperationState.VERIFYING);
-    Prompt prompt = stalled.prompt().orElseThrow();
+    Prompt prompt = stalled.prompt(Prompt.Kind.MIGRATION_INCOMPLETE).orElseThrow();
     assertThat(prompt.choices()).extracting(Prompt.Choice::label).containsExactly(
         "Restart the GIM pod (the migration resumes where it left off)", "Roll back gim to revision 1", "Dismiss");
     assertThat(prompt.choices().get(0).request()).contains(new LifecycleRequest.RestartGimPod());
@@ -105,17 +104,18 @@ class MigrationStallTest {
     // operation keeps waiting, still VERIFYING, the prompt open.
     await().during(Duration.ofSeconds(25)).atMost(Duration.ofSeconds(40)).until(() -> {
       Operation now = o.operation(op.id()).orElseThrow();
-      return now.state() == OperationState.VERIFYING && now.prompt().isPresent();
+      return now.state() == OperationState.VERIFYING && now.prompt(Prompt.Kind.MIGRATION_INCOMPLETE).isPresent();
     });
     assertThat(sandbox.upgradesOf("gsp")).as("the cycle does not go on past an unverified GIM").isZero();
 
     // Restart, chosen on the live operation: it restarts the pod itself, holding the lock.
-    Operation afterChoice = accepted(join(o.choose(op.id(), "1", "m-3", OPERATOR)));
+    Operation afterChoice = accepted(join(o.choose(op.id(), java.util.Optional.of(Prompt.Kind.MIGRATION_INCOMPLETE),
+        "1", "m-3", OPERATOR, java.util.Optional.empty())));
     assertThat(afterChoice.id()).isEqualTo(op.id());
     Operation done = awaitState(o, op.id(), OperationState.SUCCEEDED, OperationState.FAILED);
     assertThat(done.state()).as(done.outcome().orElse("")).isEqualTo(OperationState.SUCCEEDED);
-    assertThat(done.prompt()).as("the stall prompt is closed; GIM verified, the export views are offered (rule 11)")
-        .hasValueSatisfying(p -> assertThat(p.kind()).isEqualTo(Prompt.Kind.EXPORT_VIEWS));
+    assertThat(done.prompts()).as("the stall prompt is closed; GIM verified, the export views are offered (rule 11)")
+        .extracting(Prompt::kind).containsExactly(Prompt.Kind.EXPORT_VIEWS);
     assertThat(verifyGim(done).detail()).anySatisfy(d -> assertThat(d).startsWith("database migration completed"
         + " (Job_MigrateGIM at")).anySatisfy(d -> assertThat(d).startsWith("Job_TransformGIM completed at"));
     assertThat(etlRows()).anyMatch(r -> r.startsWith("Job_MigrateGIM " + newestGim + " COMPLETE"));
