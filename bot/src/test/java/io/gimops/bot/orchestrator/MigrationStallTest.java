@@ -32,7 +32,10 @@ import java.util.List;
 import java.util.OptionalInt;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -43,6 +46,7 @@ import org.junit.jupiter.api.io.TempDir;
  * sandbox, with a real PostgreSQL as GIM's Info Mart: the sandbox GIM writes its job runs to
  * CTL_ETL_HISTORY, the bot reads them there with the default read-only query.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class MigrationStallTest {
 
   private static final Actor OPERATOR = Actor.of("console-operator", "Olivia Operator");
@@ -72,10 +76,42 @@ class MigrationStallTest {
   }
 
   @Test
+  @Order(1)
+  void rollBackChosenInsteadEndsTheStepAndRollsGimBackAsTheRemedy() {
+    Orchestrator o = bot.orchestrator();
+    sandbox.world().publishNewest();
+    o.updateCatalog(sandbox.world().catalog());
+    sandbox.world().breakNext(ServiceKind.GIM, "migration");
+
+    Operation op = accepted(join(o.submit(Request.of("r-1", OPERATOR, SandboxWorld.CHANNEL,
+        SandboxWorld.ENVIRONMENT, new LifecycleRequest.UpgradeCycle()))));
+    accepted(join(o.confirm(op.id(), "r-2", OPERATOR, Confirmations.confirmedBy(OPERATOR))));
+    await().atMost(SandboxBots.AWAIT).until(() -> o.operation(op.id()).orElseThrow()
+        .prompt(Prompt.Kind.MIGRATION_INCOMPLETE).isPresent() || o.operation(op.id()).orElseThrow().state().ended());
+    assertThat(o.operation(op.id()).orElseThrow().state()).isEqualTo(OperationState.VERIFYING);
+
+    Operation rollback = accepted(join(o.choose(op.id(), java.util.Optional.of(Prompt.Kind.MIGRATION_INCOMPLETE),
+        "2", "r-3", OPERATOR, java.util.Optional.empty())));
+    assertThat(rollback.id()).isNotEqualTo(op.id());
+    assertThat(rollback.remedyFor()).contains(op.id());
+    Operation rolledBack = awaitState(o, rollback.id(), OperationState.SUCCEEDED, OperationState.FAILED);
+    assertThat(rolledBack.state()).as(rolledBack.outcome().orElse("")).isEqualTo(OperationState.SUCCEEDED);
+    Operation first = awaitState(o, op.id(), OperationState.ROLLED_BACK);
+    assertThat(verifyGim(first).status()).isEqualTo(StepRecord.Status.FAILED);
+    assertThat(verifyGim(first).detail()).anySatisfy(d -> assertThat(d).contains("chose Roll back gim to revision 1"));
+    assertThat(first.prompt(Prompt.Kind.MIGRATION_INCOMPLETE)).isEmpty();
+    assertThat(sandbox.history("gim", "gim").latestRevision()).hasValue(3);
+    assertThat(sandbox.upgradesOf("gsp")).isZero();
+    sandbox.world().fix(ServiceKind.GIM);
+  }
+
+  @Test
+  @Order(2)
   void aMigrationStoppedHalfwayOffersRestartFirstWaitsPastTheTimeoutAndRestartingItSucceeds() throws Exception {
     Orchestrator o = bot.orchestrator();
     sandbox.world().publishNewest();
     o.updateCatalog(sandbox.world().catalog());
+    long gimUpgradesBefore = sandbox.upgradesOf("gim");
     String newestGim = SampleCharts.versions("gim").get(SampleCharts.versions("gim").size() - 1).toString();
     assertThat(sandbox.world().catalog().releases(ServiceKind.GIM)).anyMatch(r -> r.schemaChange()
         && r.version().toString().equals(newestGim));
@@ -92,10 +128,10 @@ class MigrationStallTest {
     assertThat(stalled.state()).as(stalled.outcome().orElse("")).isEqualTo(OperationState.VERIFYING);
     Prompt prompt = stalled.prompt(Prompt.Kind.MIGRATION_INCOMPLETE).orElseThrow();
     assertThat(prompt.choices()).extracting(Prompt.Choice::label).containsExactly(
-        "Restart the GIM pod (the migration resumes where it left off)", "Roll back gim to revision 1", "Dismiss");
+        "Restart the GIM pod (the migration resumes where it left off)", "Roll back gim to revision 3", "Dismiss");
     assertThat(prompt.choices().get(0).request()).contains(new LifecycleRequest.RestartGimPod());
     assertThat(prompt.choices().get(1).request()).contains(new LifecycleRequest.Rollback(ServiceKind.GIM,
-        OptionalInt.of(1)));
+        OptionalInt.of(3)));
     assertThat(prompt.message()).contains("did not complete", "Job_MigrateGIM");
     assertThat(verifyGim(stalled).detail()).contains(OperationRun.WAITING_FOR_A_CHOICE);
     assertThat(etlRows()).anyMatch(r -> r.startsWith("Job_MigrateGIM " + newestGim + " FAILED"));
@@ -107,6 +143,8 @@ class MigrationStallTest {
       return now.state() == OperationState.VERIFYING && now.prompt(Prompt.Kind.MIGRATION_INCOMPLETE).isPresent();
     });
     assertThat(sandbox.upgradesOf("gsp")).as("the cycle does not go on past an unverified GIM").isZero();
+    assertThat(o.operation(op.id()).orElseThrow().steps()).filteredOn(st -> st.step().service() == ServiceKind.GSP)
+        .allMatch(st -> st.status() == StepRecord.Status.PENDING);
 
     // Restart, chosen on the live operation: it restarts the pod itself, holding the lock.
     Operation afterChoice = accepted(join(o.choose(op.id(), java.util.Optional.of(Prompt.Kind.MIGRATION_INCOMPLETE),
@@ -119,7 +157,7 @@ class MigrationStallTest {
     assertThat(verifyGim(done).detail()).anySatisfy(d -> assertThat(d).startsWith("database migration completed"
         + " (Job_MigrateGIM at")).anySatisfy(d -> assertThat(d).startsWith("Job_TransformGIM completed at"));
     assertThat(etlRows()).anyMatch(r -> r.startsWith("Job_MigrateGIM " + newestGim + " COMPLETE"));
-    assertThat(sandbox.upgradesOf("gim")).as("restarting is not upgrading again").isEqualTo(1);
+    assertThat(sandbox.upgradesOf("gim")).as("restarting is not upgrading again").isEqualTo(gimUpgradesBefore + 1);
     assertThat(sandbox.auditLines()).anyMatch(l -> l.contains("\"kind\":\"action\"") && l.contains(op.id())
         && l.contains("restart GIM pod (chosen by console-operator)"));
     assertThat(sandbox.auditLines()).anyMatch(l -> l.contains("\"kind\":\"choice\"") && l.contains(op.id()));
