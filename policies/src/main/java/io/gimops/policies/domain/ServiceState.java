@@ -9,7 +9,8 @@ import java.util.Optional;
 /**
  * One service as the cluster last showed it: its Helm release (status, current revision, the
  * version deployed, the revision history), its workload (desired and ready replicas, pods), its
- * metrics and, for GIM, its backlog samples, migration job and post-upgrade transformation job.
+ * metrics and, for GIM, its backlog samples, migration job and post-upgrade transformation job;
+ * and what its configured success conditions last read (none configured: empty).
  */
 public record ServiceState(
     ServiceKind kind,
@@ -24,7 +25,8 @@ public record ServiceState(
     List<BacklogSample> backlog,
     List<RevisionRecord> history,
     MigrationState migration,
-    Optional<Instant> lastTransformationCompleted) {
+    Optional<Instant> lastTransformationCompleted,
+    List<ConditionReading> conditions) {
 
   public ServiceState {
     Objects.requireNonNull(kind, "kind");
@@ -36,6 +38,7 @@ public record ServiceState(
     history = history.stream().sorted(Comparator.comparingInt(RevisionRecord::revision)).toList();
     Objects.requireNonNull(migration, "migration");
     Objects.requireNonNull(lastTransformationCompleted, "lastTransformationCompleted");
+    conditions = List.copyOf(conditions);
     if (installed && deployedVersion.isEmpty()) {
       throw new IllegalArgumentException(kind.id() + " is installed, so it has a deployed version");
     }
@@ -43,7 +46,8 @@ public record ServiceState(
 
   public static ServiceState notInstalled(ServiceKind kind) {
     return new ServiceState(kind, false, HelmStatus.UNINSTALLED, 0, Optional.empty(), 0, 0,
-        List.of(), MetricPresence.ABSENT, List.of(), List.of(), MigrationState.NONE, Optional.empty());
+        List.of(), MetricPresence.ABSENT, List.of(), List.of(), MigrationState.NONE, Optional.empty(),
+        List.of());
   }
 
   public Optional<RevisionRecord> revisionRecord(int number) {
@@ -73,6 +77,7 @@ public record ServiceState(
     private List<RevisionRecord> history;
     private MigrationState migration;
     private Optional<Instant> lastTransformationCompleted;
+    private List<ConditionReading> conditions;
 
     private Builder(ServiceState s) {
       kind = s.kind;
@@ -88,6 +93,7 @@ public record ServiceState(
       history = s.history;
       migration = s.migration;
       lastTransformationCompleted = s.lastTransformationCompleted;
+      conditions = s.conditions;
     }
 
     /** Marks the release installed at a revision and version. */
@@ -140,9 +146,15 @@ public record ServiceState(
       return this;
     }
 
+    /** What the service's success conditions last read (see {@code rules.SuccessConditions}). */
+    public Builder conditions(List<ConditionReading> conditions) {
+      this.conditions = conditions;
+      return this;
+    }
+
     public ServiceState build() {
       return new ServiceState(kind, installed, helmStatus, revision, deployedVersion, desiredReplicas,
-          readyReplicas, pods, metrics, backlog, history, migration, lastTransformationCompleted);
+          readyReplicas, pods, metrics, backlog, history, migration, lastTransformationCompleted, conditions);
     }
   }
 }

@@ -28,7 +28,8 @@ import java.util.List;
  *       so for GIM a transformation job completed since the action started is also required.
  *   <li>For GIM after a schema change, a migration that did not complete fails, offering
  *       <b>Restart pod</b> (which resumes the job where it left off) besides <b>Roll back</b>.
- *   <li>Metrics are present.
+ *   <li>Metrics are present, and the service's configured success conditions hold (see
+ *       {@link SuccessConditions}; unknown is unmet).
  *   <li>For GIM, {@code gim_kafka_timestamp_behind} over samples taken since the action shows no
  *       growing backlog; growing fails, too few samples keeps waiting.
  *   <li>Anything still unmet when {@code verificationTimeout} has passed since the action ended
@@ -141,6 +142,7 @@ public final class Verification {
       unmet.add(s.metrics() == MetricPresence.ABSENT ? "no metrics (is the image available?)"
           : "metrics not checked yet");
     }
+    SuccessConditions.judge(s, passed, unmet);
 
     if (s.kind() == ServiceKind.GIM) {
       List<BacklogSample> since = s.backlog().stream().filter(b -> !b.at().isBefore(actionEnded)).toList();
