@@ -50,10 +50,21 @@ public final class ClusterActions {
 
   private final KubernetesClient client;
   private final Environment environment;
+  private final java.util.Map<ServiceKind, PodSelector> selectors;
 
   public ClusterActions(KubernetesClient client, Environment environment) {
+    this(client, environment, java.util.Map.of());
+  }
+
+  /**
+   * @param selectors which pods are each service's, as the observer has them (see
+   *     {@link ClusterObserver.Builder#podSelectors}); a service not named: its release's instance label
+   */
+  public ClusterActions(KubernetesClient client, Environment environment,
+      java.util.Map<ServiceKind, PodSelector> selectors) {
     this.client = Objects.requireNonNull(client, "client");
     this.environment = Objects.requireNonNull(environment, "environment");
+    this.selectors = java.util.Map.copyOf(selectors);
   }
 
   // ------------------------------------------------------------------ export views
@@ -201,11 +212,13 @@ public final class ClusterActions {
 
   private List<String> stillRunning(ServiceSpec gsp) {
     String ns = gsp.namespace();
-    String release = gsp.releaseName();
+    PodSelector selector = ClusterView.selectorOf(gsp, selectors);
     List<String> running = new ArrayList<>();
-    client.apps().statefulSets().inNamespace(ns).withLabel(ClusterView.INSTANCE, release).list().getItems()
+    client.apps().statefulSets().inNamespace(ns).list().getItems().stream()
+        .filter(s -> ClusterView.belongs(s, s.getSpec() == null ? null : s.getSpec().getTemplate(), selector))
         .forEach(s -> running.add("statefulset " + s.getMetadata().getName()));
-    client.apps().deployments().inNamespace(ns).withLabel(ClusterView.INSTANCE, release).list().getItems()
+    client.apps().deployments().inNamespace(ns).list().getItems().stream()
+        .filter(d -> ClusterView.belongs(d, d.getSpec() == null ? null : d.getSpec().getTemplate(), selector))
         .forEach(d -> running.add("deployment " + d.getMetadata().getName()));
     podsOf(gsp).stream().filter(p -> p.getMetadata().getDeletionTimestamp() == null)
         .forEach(p -> running.add("pod " + p.getMetadata().getName()));
@@ -233,10 +246,10 @@ public final class ClusterActions {
     AtomicReference<Pod> replacement = new AtomicReference<>();
     AtomicReference<String> oldUid = new AtomicReference<>();
     SharedIndexInformer<Pod> informer;
+    PodSelector selector = ClusterView.selectorOf(gim, selectors);
     try {
       // Watch before deleting, so a replacement that is quick to appear is not missed.
-      informer = client.pods().inNamespace(ns).withLabel(ClusterView.INSTANCE, gim.releaseName())
-          .inform(new ResourceEventHandler<>() {
+      informer = client.pods().inNamespace(ns).inform(new ResourceEventHandler<>() {
             @Override
             public void onAdd(Pod p) {
               consider(p);
@@ -253,7 +266,8 @@ public final class ClusterActions {
 
             private void consider(Pod p) {
               String uid = oldUid.get();
-              if (uid == null || uid.equals(ClusterView.uidOf(p)) || p.getMetadata().getDeletionTimestamp() != null) {
+              if (uid == null || uid.equals(ClusterView.uidOf(p)) || p.getMetadata().getDeletionTimestamp() != null
+                  || !selector.matches(ClusterView.labels(p))) {
                 return;
               }
               replacement.accumulateAndGet(p, (a, b) -> a == null || !created(b).isBefore(created(a)) ? b : a);
@@ -268,7 +282,7 @@ public final class ClusterActions {
     }
     try {
       Optional<Pod> old = informer.getStore().list().stream()
-          .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
+          .filter(p -> p.getMetadata().getDeletionTimestamp() == null && selector.matches(ClusterView.labels(p)))
           .max(Comparator.comparing(ClusterActions::created));
       if (old.isEmpty()) {
         return new PodRestart(PodRestart.Outcome.NO_POD, Optional.empty(), Optional.empty(),
@@ -284,7 +298,8 @@ public final class ClusterActions {
       }
       // A replacement may have appeared between the delete and the uid being known to the handler.
       informer.getStore().list().forEach(p -> {
-        if (!oldUid.get().equals(ClusterView.uidOf(p)) && p.getMetadata().getDeletionTimestamp() == null) {
+        if (!oldUid.get().equals(ClusterView.uidOf(p)) && p.getMetadata().getDeletionTimestamp() == null
+            && selector.matches(ClusterView.labels(p))) {
           replacement.accumulateAndGet(p, (a, b) -> a == null || !created(b).isBefore(created(a)) ? b : a);
           if (ClusterView.pod(p).state().ready()) {
             replacementReady.complete(p);
@@ -352,9 +367,13 @@ public final class ClusterActions {
 
   // ------------------------------------------------------------------ helpers
 
+  /** The service's pods by its selector, matched here so that any selector works against any API server. */
   private List<Pod> podsOf(ServiceSpec spec) {
-    return client.pods().inNamespace(spec.namespace()).withLabel(ClusterView.INSTANCE, spec.releaseName())
-        .list().getItems();
+    PodSelector selector = ClusterView.selectorOf(spec, selectors);
+    List<Pod> pods = selector.isInstanceOf(spec.releaseName())
+        ? client.pods().inNamespace(spec.namespace()).withLabel(ClusterView.INSTANCE, spec.releaseName()).list().getItems()
+        : client.pods().inNamespace(spec.namespace()).list().getItems();
+    return pods.stream().filter(p -> selector.matches(ClusterView.labels(p))).toList();
   }
 
   /** The container named after the chart (the pod's {@code app.kubernetes.io/name}), else the first. */
