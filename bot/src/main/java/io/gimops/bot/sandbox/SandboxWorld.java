@@ -44,6 +44,7 @@ public final class SandboxWorld implements AutoCloseable, Console.SandboxControl
 
   public static final String ENVIRONMENT = "sandbox";
   public static final String CHANNEL = "console";
+
   private static final System.Logger LOG = System.getLogger(SandboxWorld.class.getName());
 
   /** The ways {@code sandbox break} can break a release, and what each injects. */
@@ -222,6 +223,8 @@ public final class SandboxWorld implements AutoCloseable, Console.SandboxControl
     y.append("environments:\n");
     y.append("  - name: ").append(ENVIRONMENT).append("\n    context: ").append(EmbeddedApiServer.CONTEXT)
         .append("\n    production: false\n    channels: [").append(CHANNEL).append("]\n");
+    // The sample GCA chart labels its pods servicename/release, not app.kubernetes.io/instance.
+    y.append("    signals:\n      gca:\n        podSelector: ").append(quote(io.gimops.sandbox.charts.SampleCharts.GCA_POD_SELECTOR)).append('\n');
     y.append("catalog:\n");
     for (ServiceKind k : ServiceKind.values()) {
       for (Release r : catalog.releases(k)) {
