@@ -46,6 +46,15 @@ public final class ClusterActions {
   public static final List<String> EXPORT_VIEWS_COMMAND =
       List.of("./entrypoint.sh", "-job", "Job_MigrateGIM", "-make-export-views");
 
+  /**
+   * What the vendor's page says comes after updating the export views: "You might also need to
+   * update your target schema and change your import processing to accommodate the Info Mart
+   * schema changes."
+   */
+  public static final String NEXT_AFTER_EXPORT_VIEWS = "Next, as the vendor's page says: the target schema of your"
+      + " Data Export and your import processing may need changes to take the Info Mart schema changes"
+      + " (see About Data Export)";
+
   private static final System.Logger LOG = System.getLogger(ClusterActions.class.getName());
 
   private final KubernetesClient client;
@@ -128,7 +137,7 @@ public final class ClusterActions {
       }
       if (code == 0) {
         return new ExportViewsResult(ExportViewsResult.Outcome.SUCCEEDED, Optional.of(name), OptionalInt.of(0),
-            "export views updated: " + command + " exited 0 in pod " + name);
+            "export views updated: " + command + " exited 0 in pod " + name + ". " + NEXT_AFTER_EXPORT_VIEWS);
       }
       return new ExportViewsResult(ExportViewsResult.Outcome.FAILED, Optional.of(name), OptionalInt.of(code),
           command + " exited " + code + " in pod " + name + ": see its output; Data Export keeps using the"
