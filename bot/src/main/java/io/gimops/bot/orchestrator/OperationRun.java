@@ -439,6 +439,10 @@ final class OperationRun implements Runnable {
     Instant now = orchestrator.now();
     String text = op.summary() + ": done, " + op.steps().size() + " steps"
         + (op.cancelledBy().isPresent() ? " (the cancel came after the last step had started)" : "");
+    if (op.request() instanceof LifecycleRequest.UpdateExportViews && !op.steps().isEmpty()) {
+      // The result people read says what the command did and the vendor's next step (ClusterActions words it).
+      text = op.summary() + ": " + String.join("; ", op.steps().get(op.steps().size() - 1).detail());
+    }
     commit(op.withOutcome(text, now).moveTo(OperationState.SUCCEEDED, now), o -> List.of(new OperationEvent.Finished(o)));
     op.remedyFor().ifPresent(failed -> {
       if (op.request() instanceof LifecycleRequest.Rollback) {

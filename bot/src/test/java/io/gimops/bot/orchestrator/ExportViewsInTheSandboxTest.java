@@ -57,6 +57,8 @@ class ExportViewsInTheSandboxTest extends OneBotInTheSandbox {
     }
     Operation done = awaitState(o, exportViews.id(), OperationState.SUCCEEDED, OperationState.FAILED);
     assertThat(done.state()).as(done.outcome().orElse("") + " " + done.steps()).isEqualTo(OperationState.SUCCEEDED);
+    assertThat(done.outcome()).hasValueSatisfying(t -> assertThat(t).startsWith("update export views: export views"
+        + " updated").contains("target schema", "import processing"));
     assertThat(done.steps()).singleElement().satisfies(s -> {
       assertThat(s.step()).isInstanceOf(PlanStep.UpdateExportViews.class);
       assertThat(String.join(" ", s.detail())).contains("export views updated",
