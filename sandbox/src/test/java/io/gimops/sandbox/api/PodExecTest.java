@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.ExecWatch;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -69,6 +70,32 @@ class PodExecTest {
     assertThat(r.stdout()).contains("Job_MigrateGIM: started with -make-export-views (GIM 100.0.116+2900)")
         .contains("export views updated");
     assertThat(r.stderr()).isEmpty();
+  }
+
+  /** The vendor's command as the vendor's page writes it, run by the real kubectl (WebSocket, v5/v4 channel). */
+  @Test
+  void kubectlExecRunsTheVendorsCommandAndReportsOtherCommandsExitCode() throws Exception {
+    java.nio.file.Path kubectl = java.nio.file.Path.of("/usr/bin/kubectl");
+    org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isExecutable(kubectl),
+        "kubectl is not installed here (Debian: apt-get install kubectl)");
+    String[] vendors = {"./entrypoint.sh", "-job", "Job_MigrateGIM", "-make-export-views"};
+    Ran ok = kubectl(kubectl, "gim-6c9f-x1", vendors);
+    assertThat(ok.exitCode()).as(ok.stderr()).isZero();
+    assertThat(ok.stdout()).contains("export views updated");
+    Ran other = kubectl(kubectl, "gim-6c9f-x1", "ls", "/");
+    assertThat(other.exitCode()).isEqualTo(127);
+    assertThat(other.stderr()).contains("sh: ls: not found");
+  }
+
+  private static Ran kubectl(java.nio.file.Path kubectl, String pod, String... command) throws Exception {
+    List<String> argv = new java.util.ArrayList<>(List.of(kubectl.toString(), "--kubeconfig", api.kubeconfig().toString(),
+        "exec", pod, "-n", "gim", "-c", "gim", "--"));
+    argv.addAll(List.of(command));
+    java.nio.file.Path out = java.nio.file.Files.createTempFile("kubectl-out", ".txt");
+    java.nio.file.Path err = java.nio.file.Files.createTempFile("kubectl-err", ".txt");
+    Process p = new ProcessBuilder(argv).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("kubectl ended").isTrue();
+    return new Ran(p.exitValue(), java.nio.file.Files.readString(out), java.nio.file.Files.readString(err));
   }
 
   @Test
