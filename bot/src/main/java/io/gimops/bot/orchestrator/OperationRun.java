@@ -358,7 +358,10 @@ final class OperationRun implements Runnable {
   private Optional<Prompt> verificationPrompt(ServiceKind service, Optional<StepRecord> action,
       List<Verification.Remedy> remedies) {
     List<Prompt.Choice> choices = new ArrayList<>();
-    boolean wasUpgrade = action.map(a -> a.step() instanceof PlanStep.HelmUpgrade).orElse(false);
+    // A re-install of an earlier package is a rollback: going back from it to the broken
+    // revision is no remedy, as after helm rollback.
+    boolean wasUpgrade = action.map(a -> a.step() instanceof PlanStep.HelmUpgrade).orElse(false)
+        && !(op.request() instanceof LifecycleRequest.Reinstall);
     OptionalInt back = action.map(StepRecord::revisionBefore).orElse(OptionalInt.empty());
     if (remedies.contains(Verification.Remedy.ROLL_BACK) && wasUpgrade && back.isPresent()) {
       choices.add(Prompt.action("Roll back " + service.id() + " to revision " + back.getAsInt(),
@@ -382,7 +385,7 @@ final class OperationRun implements Runnable {
    */
   private Optional<Prompt> rollbackPrompt(ServiceKind service, int i, ReleaseHistory after) {
     StepRecord failed = op.steps().get(i);
-    if (!(failed.step() instanceof PlanStep.HelmUpgrade)) {
+    if (!(failed.step() instanceof PlanStep.HelmUpgrade) || op.request() instanceof LifecycleRequest.Reinstall) {
       return Optional.empty();
     }
     Optional<StepRecord> own = ownReleaseStep(i, service);

@@ -160,6 +160,24 @@ class ProcedureTest extends OneBotInTheSandbox {
     assertThat(done.summary()).isEqualTo("roll back gsp by re-installing " + earlier);
   }
 
+  @Test
+  @Order(6)
+  void aReinstallThatDoesNotVerifyOffersNoWayBackToTheBrokenRevisionAndSaysToCallCustomerCare() {
+    List<Version> versions = io.gimops.sandbox.charts.SampleCharts.versions("gsp");
+    Version newer = versions.get(versions.size() - 2);
+    Version earlier = versions.get(versions.size() - 3);
+    run(LifecycleRequest.Upgrade.toLatest(ServiceKind.GSP), OperationState.SUCCEEDED);
+    sandbox.world().controller().inject(ServiceKind.GSP, earlier, io.gimops.sandbox.kubelet.Failure.CRASH_LOOP);
+    try {
+      Operation failed = run(new LifecycleRequest.Reinstall(ServiceKind.GSP, earlier, java.util.Optional.empty()),
+          OperationState.FAILED);
+      assertThat(failed.prompt(Prompt.Kind.ROLLBACK)).as("no roll back to " + newer + "'s revision offered").isEmpty();
+      assertThat(failed.outcome().orElseThrow()).contains("Contact Genesys Customer Care");
+    } finally {
+      sandbox.world().fix(ServiceKind.GSP);
+    }
+  }
+
   private Operation run(LifecycleRequest r, OperationState... end) {
     Orchestrator o = bot.orchestrator();
     Operation op = accepted(join(o.submit(request(r))));
