@@ -147,6 +147,26 @@ public final class HelmExecutor implements AutoCloseable {
     }
   }
 
+  /**
+   * Pre-flight: what is missing for a whole plan, before its first helm call. Every package and
+   * values file of every helm upgrade must be a regular file inside its configured directory (a
+   * name or link leading out of it counts as missing); one line per problem, empty when none. A
+   * cycle that finds GCA's package missing must not find it after GIM and GSP were upgraded.
+   */
+  public List<String> missingFiles(List<? extends PlanStep> plan) {
+    List<String> missing = new ArrayList<>();
+    for (PlanStep step : plan) {
+      if (step instanceof PlanStep.HelmUpgrade u) {
+        if (inside(config.chartsDir(), u.packageFile()).isEmpty()) {
+          missing.add("the package " + u.packageFile() + " (" + u.release() + ") is not in " + config.chartsDir());
+        }
+        u.valuesFile().filter(f -> inside(config.valuesDir(), f).isEmpty()).ifPresent(f ->
+            missing.add("the values file " + f + " (" + u.release() + ") is not in " + config.valuesDir()));
+      }
+    }
+    return missing.stream().distinct().toList();
+  }
+
   /** The full argument vector for a step, as {@link #run} would start it (for tests and audit). */
   List<String> argv(PlanStep.HelmStep step) {
     List<String> argv = new ArrayList<>();

@@ -176,17 +176,35 @@ public sealed interface Command {
     }
   }
 
-  /** {@code rollback <service> [revision]}: an empty revision means the previous one. */
-  record Rollback(ServiceKind service, OptionalInt revision, Optional<String> env)
-      implements Action {
+  /**
+   * {@code rollback <service> [revision]}: an empty revision means the previous one; or {@code
+   * rollback <service> --to <version> [--image-tag TAG]}: the vendor's second way, re-installing
+   * that earlier release's package (with {@code --set <release>.image.tag=TAG} when only the image
+   * goes back).
+   */
+  record Rollback(ServiceKind service, OptionalInt revision, Optional<Version> to, Optional<String> imageTag,
+      Optional<String> env) implements Action {
     public Rollback {
       Objects.requireNonNull(service, "service");
       Objects.requireNonNull(revision, "revision");
+      Objects.requireNonNull(to, "to");
       if (revision.isPresent()) {
         Grammar.revisionProblem(Integer.toString(revision.getAsInt()))
             .ifPresent(Checks::illegal);
+        if (to.isPresent()) {
+          Checks.illegal("a rollback goes to a revision or re-installs a release, not both");
+        }
+      }
+      Checks.check(imageTag, "imageTag", Grammar::imageTagProblem);
+      if (imageTag.isPresent() && to.isEmpty()) {
+        Checks.illegal("an image tag goes with --to");
       }
       Checks.env(env);
+    }
+
+    /** {@code rollback <service> [revision]}, with Helm's rollback. */
+    public Rollback(ServiceKind service, OptionalInt revision, Optional<String> env) {
+      this(service, revision, Optional.empty(), Optional.empty(), env);
     }
 
     @Override
@@ -198,6 +216,8 @@ public sealed interface Command {
     public String toText() {
       return "rollback " + service.id()
           + (revision.isPresent() ? " " + revision.getAsInt() : "")
+          + to.map(v -> " --to " + v).orElse("")
+          + imageTag.map(t -> " --image-tag " + t).orElse("")
           + Checks.envText(env);
     }
   }

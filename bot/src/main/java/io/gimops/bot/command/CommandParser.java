@@ -234,7 +234,7 @@ public final class CommandParser {
 
   private Action rollback(List<Token> rest, boolean plan) throws CommandParseException {
     String name = plan ? "plan rollback" : "rollback";
-    Args a = args(rest, name, EnumSet.of(Flag.ENV));
+    Args a = args(rest, name, EnumSet.of(Flag.TO, Flag.IMAGE_TAG, Flag.ENV));
     ServiceKind service = a.service(0, name, true);
     a.atMost(2, name);
     OptionalInt revision = OptionalInt.empty();
@@ -242,11 +242,22 @@ public final class CommandParser {
       String r = a.positionals.get(1);
       Optional<String> problem = Grammar.revisionProblem(r);
       if (problem.isPresent()) {
-        throw error(problem.get());
+        throw error(problem.get() + (Version.isValid(r) ? " To re-install that release's package: `" + name + " "
+            + service.id() + " --to " + r + "`." : ""));
       }
       revision = OptionalInt.of(Integer.parseInt(r));
     }
-    return new Command.Rollback(service, revision, a.env());
+    Optional<Version> to = a.value(Flag.TO).map(Version::parse);
+    if (to.isPresent() && revision.isPresent()) {
+      throw error("`" + name + "` goes back either to a Helm revision (`" + name + " " + service.id() + " "
+          + revision.getAsInt() + "`) or by re-installing a release's package (`" + name + " " + service.id()
+          + " --to " + to.get() + "`), not both.");
+    }
+    if (a.value(Flag.IMAGE_TAG).isPresent() && to.isEmpty()) {
+      throw error("`--image-tag` goes with `--to <version>` (the package re-installed, with `--set "
+          + service.id() + ".image.tag=<tag>`); `helm rollback` to a revision takes no image tag.");
+    }
+    return new Command.Rollback(service, revision, to, a.value(Flag.IMAGE_TAG), a.env());
   }
 
   private Action uninstall(List<Token> rest, boolean plan) throws CommandParseException {
@@ -400,13 +411,22 @@ public final class CommandParser {
       } else if (value.isEmpty()) {
         throw error("`" + flag + "` needs a value: `" + flag.usage() + "`.");
       }
-      a.values.put(flag, checkedValue(flag, value));
+      a.values.put(flag, checkedValue(flag, value, command));
     }
     return a;
   }
 
   /** The canonical form of a flag value, or an error saying what is wrong with it. */
-  private String checkedValue(Flag flag, String value) throws CommandParseException {
+  private String checkedValue(Flag flag, String value, String command) throws CommandParseException {
+    if (flag == Flag.TO && command.endsWith("rollback")) {
+      // rollback <service> --to <version>: the earlier release whose package is re-installed.
+      if (!Version.isValid(value)) {
+        throw error("--to " + quote(value) + ": `" + command + " <service> --to <version>` re-installs an earlier"
+            + " release, e.g. `--to 100.0.115+2800` (`releases <service>` lists them); a Helm revision goes"
+            + " without `--to`: `" + command + " <service> <revision>`.");
+      }
+      return value;
+    }
     String canonical =
         switch (flag) {
           // Environment names are configured in lowercase; PROD means prod.

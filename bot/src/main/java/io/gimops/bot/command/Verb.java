@@ -39,6 +39,7 @@ public enum Verb {
           "plan upgrade <service> [version|latest] [--values FILE] [--image-tag TAG] [--env ENV]",
           "plan upgrade all [--to latest] [--env ENV]",
           "plan rollback <service> [revision] [--env ENV]",
+          "plan rollback <service> --to <version> [--image-tag TAG] [--env ENV]",
           "plan uninstall <service> [--reinstall] [--env ENV]"),
       List.of(
           "A plan is the same request as the action, marked plan only.",
@@ -59,9 +60,15 @@ public enum Verb {
               + " written reason is audited.")),
   ROLLBACK(
       "rollback",
-      "Roll a service back to an earlier Helm revision (default: the previous one).",
-      List.of("rollback <service> [revision] [--env ENV]"),
-      List.of("The revision's release must still be inside the N-2 window.")),
+      "Roll a service back to an earlier Helm revision (default: the previous one), or re-install an"
+          + " earlier release's package.",
+      List.of("rollback <service> [revision] [--env ENV]",
+          "rollback <service> --to <version> [--image-tag TAG] [--env ENV]"),
+      List.of("The revision's release must still be inside the N-2 window.",
+          "`--to <version>` is the vendor's other way back: `helm upgrade --install` of that earlier"
+              + " package with the service's values file (revert its image tag and any configuration made for"
+              + " the new release first), verified like any rollback. `--image-tag TAG` passes `--set"
+              + " <service>.image.tag=TAG` instead, when only the image goes back.")),
   UNINSTALL(
       "uninstall",
       "Uninstall a service; the Info Mart database and the S3 export files are not affected.",

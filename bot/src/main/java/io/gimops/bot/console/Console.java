@@ -9,6 +9,7 @@ import io.gimops.bot.conversation.TextViews;
 import io.gimops.bot.operation.Operation;
 import io.gimops.bot.operation.OperationEvent;
 import io.gimops.bot.operation.OperationState;
+import io.gimops.bot.operation.Prompt;
 import io.gimops.bot.operation.StepRecord;
 import io.gimops.bot.orchestrator.Orchestrator;
 import io.gimops.bot.orchestrator.Request;
@@ -212,15 +213,34 @@ public final class Console implements AutoCloseable {
     return answer(orchestrator.confirm(id.get(), key, actor, given), "confirmation");
   }
 
+  /**
+   * {@code choose <n> [prompt] [op-id]}: a bare number answers the question raised last; naming the
+   * prompt ({@code rollback}, {@code export-views}, ...) answers that one while others are open.
+   */
   private String choose(List<String> words, String key) {
     if (words.size() < 2) {
-      return "Usage: choose <n> [op-id], e.g. `choose 1`.\n";
+      return "Usage: choose <n> [prompt] [op-id], e.g. `choose 1` or `choose 1 export-views`.\n";
     }
-    Optional<String> id = words.size() > 2 ? Optional.of(words.get(2)) : withPrompt();
+    Optional<String> id = Optional.empty();
+    Optional<Prompt.Kind> kind = Optional.empty();
+    for (String w : words.subList(2, words.size())) {
+      if (w.startsWith("op-")) {
+        id = Optional.of(w);
+      } else {
+        kind = Prompt.Kind.fromId(w);
+        if (kind.isEmpty()) {
+          return "There is no prompt '" + w + "': name one of " + java.util.Arrays.stream(Prompt.Kind.values())
+              .map(Prompt.Kind::id).toList() + ", or an operation (op-...).\n";
+        }
+      }
+    }
+    if (id.isEmpty()) {
+      id = withPrompt(kind);
+    }
     if (id.isEmpty()) {
       return "No operation has an open question. `ops` lists the operations.\n";
     }
-    return answer(orchestrator.choose(id.get(), words.get(1), key, actor), "choice");
+    return answer(orchestrator.choose(id.get(), kind, words.get(1), key, actor, Optional.empty()), "choice");
   }
 
   private String answer(Future<Submission> pending, String what) {
@@ -289,7 +309,7 @@ public final class Console implements AutoCloseable {
 
   private String consoleHelp() {
     return "Console: `confirm [op] [name]` confirms what waits (type the service's name for an uninstall),"
-        + " `approve [op]` as a second approver, `choose <n> [op]` answers a prompt, `as <role>` changes who you are"
+        + " `approve [op]` as a second approver, `choose <n> [prompt] [op]` answers a prompt (the latest, or the one named), `as <role>` changes who you are"
         + (sandbox.isPresent() ? ", `sandbox help` breaks things on purpose" : "") + ".\n";
   }
 
@@ -303,10 +323,11 @@ public final class Console implements AutoCloseable {
     return Optional.empty();
   }
 
-  private Optional<String> withPrompt() {
+  /** The newest operation with an open question (of that kind, when one is named). */
+  private Optional<String> withPrompt(Optional<Prompt.Kind> kind) {
     List<Operation> ops = new ArrayList<>(orchestrator.operations());
     for (int i = ops.size() - 1; i >= 0; i--) {
-      if (ops.get(i).prompt().isPresent()) {
+      if (kind.isPresent() ? ops.get(i).prompt(kind.get()).isPresent() : !ops.get(i).prompts().isEmpty()) {
         return Optional.of(ops.get(i).id());
       }
     }
@@ -358,6 +379,9 @@ public final class Console implements AutoCloseable {
     }
     if (e instanceof OperationEvent.PromptRaised p) {
       return TextViews.prompt(p.op(), p.prompt());
+    }
+    if (e instanceof OperationEvent.PromptClosed c) {
+      return "[" + c.op().id() + "] closed the " + c.prompt().id() + " question: " + c.how() + "\n";
     }
     if (e instanceof OperationEvent.Finished f) {
       return "[" + f.op().id() + "] " + f.op().state().id().toUpperCase(Locale.ROOT) + ": "

@@ -36,6 +36,9 @@ public final class Requests {
       return Optional.of(new LifecycleRequest.UpgradeCycle());
     }
     if (c instanceof Command.Rollback r) {
+      if (r.to().isPresent()) {
+        return Optional.of(new LifecycleRequest.Reinstall(r.service(), r.to().get(), r.imageTag()));
+      }
       OptionalInt rev = r.revision();
       return Optional.of(new LifecycleRequest.Rollback(r.service(), rev));
     }

@@ -142,7 +142,7 @@ public final class TextViews {
     return out.toString();
   }
 
-  /** The operations, newest first: id, state, what, who, progress. */
+  /** The operations, newest first: id, state, what, who, progress, and the questions still open. */
   public static String operations(List<Operation> ops) {
     if (ops.isEmpty()) {
       return "No operations yet.\n";
@@ -153,7 +153,8 @@ public final class TextViews {
     java.util.Collections.reverse(newest);
     for (Operation o : newest) {
       rows.add(new String[] {o.id(), o.environment(), o.state().id(), o.summary(), o.requestedBy().displayName(),
-          o.stepsDone() + "/" + o.steps().size(), o.outcome().orElse("")});
+          o.stepsDone() + "/" + o.steps().size(), o.outcome().orElse("") + (o.prompts().isEmpty() ? ""
+              : " [asks: " + String.join(", ", o.prompts().stream().map(Prompt::id).toList()) + "]")});
     }
     return table(rows);
   }
@@ -167,13 +168,18 @@ public final class TextViews {
     return "[" + "#".repeat(filled) + "-".repeat(width - filled) + "] " + done + "/" + op.steps().size();
   }
 
-  /** A prompt with its numbered choices and how to answer in the console. */
+  /**
+   * A prompt with its numbered choices and how to answer in the console: a bare {@code choose <n>}
+   * answers the question raised last, naming the prompt answers it while others are open.
+   */
   public static String prompt(Operation op, Prompt p) {
-    StringBuilder out = new StringBuilder("? ").append(op.id()).append(": ").append(p.message()).append('\n');
+    StringBuilder out = new StringBuilder("? ").append(op.id()).append(" [").append(p.id()).append("]: ")
+        .append(p.message()).append('\n');
     for (Prompt.Choice c : p.choices()) {
       out.append("    ").append(c.id()).append(") ").append(c.label()).append('\n');
     }
-    out.append("  answer with `choose <n>` (or `choose <n> ").append(op.id()).append("`)\n");
+    out.append("  answer with `choose <n>` (or `choose <n> ").append(p.id()).append(' ').append(op.id())
+        .append("` while other questions are open)\n");
     return out.toString();
   }
 

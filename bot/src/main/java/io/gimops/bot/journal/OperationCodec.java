@@ -48,6 +48,7 @@ public final class OperationCodec {
       @JsonSubTypes.Type(value = LifecycleRequest.Upgrade.class, name = "upgrade"),
       @JsonSubTypes.Type(value = LifecycleRequest.UpgradeCycle.class, name = "upgrade-cycle"),
       @JsonSubTypes.Type(value = LifecycleRequest.Rollback.class, name = "rollback"),
+      @JsonSubTypes.Type(value = LifecycleRequest.Reinstall.class, name = "reinstall"),
       @JsonSubTypes.Type(value = LifecycleRequest.Uninstall.class, name = "uninstall"),
       @JsonSubTypes.Type(value = LifecycleRequest.UpdateExportViews.class, name = "update-export-views"),
       @JsonSubTypes.Type(value = LifecycleRequest.RestartGimPod.class, name = "restart-gim-pod")})
@@ -98,10 +99,27 @@ public final class OperationCodec {
     }
   }
 
-  /** Reads a journaled operation; a document that does not read says which and why. */
+  /**
+   * Reads a journaled operation; a document that does not read says which and why. A journal
+   * written when an operation held one prompt ({@code "prompt": {...}} or null) reads as that
+   * prompt alone in {@code prompts}.
+   */
   public static Operation decode(String json) {
     try {
-      return JSON.readValue(json, Operation.class);
+      com.fasterxml.jackson.databind.JsonNode tree = JSON.readTree(json);
+      if (tree == null || !tree.isObject()) {
+        throw new IllegalArgumentException("a journaled operation does not read: it is not a JSON object");
+      }
+      if (tree instanceof com.fasterxml.jackson.databind.node.ObjectNode o && o.has("prompt")) {
+        com.fasterxml.jackson.databind.JsonNode single = o.remove("prompt");
+        if (!o.has("prompts")) {
+          com.fasterxml.jackson.databind.node.ArrayNode prompts = o.putArray("prompts");
+          if (single != null && !single.isNull()) {
+            prompts.add(single);
+          }
+        }
+      }
+      return JSON.treeToValue(tree, Operation.class);
     } catch (JsonProcessingException e) {
       throw new IllegalArgumentException("a journaled operation does not read: " + e.getOriginalMessage(), e);
     }

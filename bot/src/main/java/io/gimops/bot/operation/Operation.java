@@ -26,7 +26,10 @@ import java.util.function.UnaryOperator;
  *     approver), kept across the steps of a confirmation
  * @param cancelledBy who asked to cancel; the operation stops at the next safe point
  * @param outcome the last word for people: why it ended, or what it waits for
- * @param remedyFor the failed operation this one remedies (a rollback chosen from its prompt)
+ * @param prompts the open questions, oldest first, at most one of each {@link Prompt.Kind}: each is
+ *     answered or dismissed on its own (export views offered after GIM verified stay open when GSP's
+ *     rollback prompt arrives)
+ * @param remedyFor the operation this one remedies (an action chosen from one of its prompts)
  * @param posted what the chat front ends posted about it, by kind (its confirmation, its progress
  *     message, its final report), as {@code <channel> <ts>}: after a restart the story goes on in
  *     the same messages, and a final report is sent once
@@ -48,7 +51,7 @@ public record Operation(
     Instant updatedAt,
     Optional<Actor> cancelledBy,
     Optional<String> outcome,
-    Optional<Prompt> prompt,
+    List<Prompt> prompts,
     Optional<String> remedyFor,
     java.util.Map<String, String> posted) {
 
@@ -69,7 +72,10 @@ public record Operation(
     Objects.requireNonNull(updatedAt, "updatedAt");
     Objects.requireNonNull(cancelledBy, "cancelledBy");
     Objects.requireNonNull(outcome, "outcome");
-    Objects.requireNonNull(prompt, "prompt");
+    prompts = prompts == null ? List.of() : List.copyOf(prompts);
+    if (prompts.stream().map(Prompt::kind).distinct().count() != prompts.size()) {
+      throw new IllegalArgumentException("operation " + id + " holds two open prompts of one kind");
+    }
     Objects.requireNonNull(remedyFor, "remedyFor");
     // A journal written before front ends recorded their messages has none.
     posted = posted == null ? java.util.Map.of() : java.util.Map.copyOf(posted);
@@ -79,10 +85,10 @@ public record Operation(
   public Operation(String id, String key, String environment, String channel, Actor requestedBy,
       LifecycleRequest request, OperationState state, Optional<String> overrideReason, List<Finding> findings,
       List<PendingConfirmation> pending, Confirmations confirmations, List<StepRecord> steps, Instant createdAt,
-      Instant updatedAt, Optional<Actor> cancelledBy, Optional<String> outcome, Optional<Prompt> prompt,
+      Instant updatedAt, Optional<Actor> cancelledBy, Optional<String> outcome, List<Prompt> prompts,
       Optional<String> remedyFor) {
     this(id, key, environment, channel, requestedBy, request, state, overrideReason, findings, pending, confirmations,
-        steps, createdAt, updatedAt, cancelledBy, outcome, prompt, remedyFor, java.util.Map.of());
+        steps, createdAt, updatedAt, cancelledBy, outcome, prompts, remedyFor, java.util.Map.of());
   }
 
   /** Records that a front end posted something about this operation ({@link #posted}). */
@@ -147,8 +153,32 @@ public record Operation(
     return copy(b -> b.outcome = Optional.of(text), at);
   }
 
-  public Operation withPrompt(Optional<Prompt> p, Instant at) {
-    return copy(b -> b.prompt = p, at);
+  /** The open prompt of that kind, if any. */
+  public Optional<Prompt> prompt(Prompt.Kind kind) {
+    return prompts.stream().filter(p -> p.kind() == kind).findFirst();
+  }
+
+  /** The open prompt raised last: what a bare {@code choose <n>} answers. */
+  public Optional<Prompt> latestPrompt() {
+    return prompts.isEmpty() ? Optional.empty() : Optional.of(prompts.get(prompts.size() - 1));
+  }
+
+  /** Opens {@code p} beside the prompts already open; it replaces an open prompt of its own kind. */
+  public Operation withPrompt(Prompt p, Instant at) {
+    List<Prompt> open = new ArrayList<>(prompts);
+    open.removeIf(q -> q.kind() == p.kind());
+    open.add(p);
+    return copy(b -> b.prompts = open, at);
+  }
+
+  /** Closes the open prompt of that kind (answered, dismissed, or no longer true); the others stay. */
+  public Operation withoutPrompt(Prompt.Kind kind, Instant at) {
+    if (prompt(kind).isEmpty()) {
+      return this;
+    }
+    List<Prompt> open = new ArrayList<>(prompts);
+    open.removeIf(q -> q.kind() == kind);
+    return copy(b -> b.prompts = open, at);
   }
 
   public Operation withCancelRequest(Actor by, Instant at) {
@@ -195,7 +225,7 @@ public record Operation(
     Instant updatedAt;
     Optional<Actor> cancelledBy;
     Optional<String> outcome;
-    Optional<Prompt> prompt;
+    List<Prompt> prompts;
     final Optional<String> remedyFor;
     java.util.Map<String, String> posted;
 
@@ -216,7 +246,7 @@ public record Operation(
       updatedAt = o.updatedAt;
       cancelledBy = o.cancelledBy;
       outcome = o.outcome;
-      prompt = o.prompt;
+      prompts = o.prompts;
       remedyFor = o.remedyFor;
       posted = o.posted;
     }
@@ -224,7 +254,7 @@ public record Operation(
     Operation build() {
       return new Operation(id, key, environment, channel, requestedBy, request, state, overrideReason,
           findings, pending, confirmations, steps, createdAt, updatedAt, cancelledBy,
-          outcome, prompt, remedyFor, posted);
+          outcome, prompts, remedyFor, posted);
     }
   }
 }

@@ -67,7 +67,20 @@ public sealed interface OperationEvent {
     }
   }
 
+  /** A question opened beside any already open (see {@link Operation#prompts}). */
   record PromptRaised(Operation op, Prompt prompt) implements OperationEvent {
+    public java.util.Optional<Operation> operation() {
+      return java.util.Optional.of(op);
+    }
+  }
+
+  /**
+   * One open question closed (dismissed, or what was chosen from it succeeded); the others stay
+   * open. A front end takes the buttons off that prompt's message.
+   *
+   * @param how for people, e.g. "dismissed by Olivia" or "done by op-x1y2 (rollback gsp)"
+   */
+  record PromptClosed(Operation op, Prompt prompt, String how) implements OperationEvent {
     public java.util.Optional<Operation> operation() {
       return java.util.Optional.of(op);
     }

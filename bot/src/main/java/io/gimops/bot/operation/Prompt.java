@@ -9,14 +9,33 @@ import java.util.Optional;
  * A question the bot puts to people after something happened: a failed verification (rule 8:
  * Roll back, and for GIM Restart pod), a release stuck in {@code pending-*}, or the offer to update
  * export views (rule 11). Choices are numbered from 1, as the console and Slack show them.
+ *
+ * <p>An operation may hold several open prompts at once (a cycle offers export views after GIM
+ * verified, then GSP fails and asks to roll back): each is addressed by its {@link Kind}, of which
+ * an operation holds at most one open, and answered or dismissed on its own.
  */
 public record Prompt(Kind kind, String message, List<Choice> choices) {
 
   /** What the prompt is about. */
   public enum Kind {
-    ROLLBACK,
-    EXPORT_VIEWS,
-    STUCK_RELEASE
+    ROLLBACK("rollback"),
+    EXPORT_VIEWS("export-views"),
+    STUCK_RELEASE("stuck-release");
+
+    private final String id;
+
+    Kind(String id) {
+      this.id = id;
+    }
+
+    /** How people and buttons name the prompt, e.g. {@code choose 1 export-views}. */
+    public String id() {
+      return id;
+    }
+
+    public static Optional<Kind> fromId(String id) {
+      return java.util.Arrays.stream(values()).filter(k -> k.id.equalsIgnoreCase(id)).findFirst();
+    }
   }
 
   /**
@@ -36,6 +55,11 @@ public record Prompt(Kind kind, String message, List<Choice> choices) {
     Objects.requireNonNull(kind, "kind");
     Objects.requireNonNull(message, "message");
     choices = List.copyOf(choices);
+  }
+
+  /** The prompt's address within its operation: its kind's id. */
+  public String id() {
+    return kind.id();
   }
 
   public Optional<Choice> choice(String id) {

@@ -58,8 +58,12 @@ import java.util.OptionalInt;
  *       interrupted by a crash is rerun only where that is harmless (the cleanup), otherwise
  *       reported with the facts.
  *   <li>After a verified service, pause {@code settleBetweenSteps} if more follows.
- *   <li>All steps done: {@code SUCCEEDED}; a rollback chosen from a failed operation's prompt
- *       marks that operation {@code ROLLED_BACK}. The lock is released when the operation ends.
+ *   <li>The last word (the outcome) carries what the vendor's page says next: after a GIM upgrade
+ *       whose migration ran, re-create custom database objects and permissions (preparatory step
+ *       3); after a rollback that failed, contact Genesys Customer Care ({@link Reminders}).
+ *   <li>All steps done: {@code SUCCEEDED}; the prompt this operation was chosen from closes (its
+ *       other prompts stay open), and a rollback chosen from a failed operation's prompt marks that
+ *       operation {@code ROLLED_BACK}. The lock is released when the operation ends.
  * </ol>
  */
 final class OperationRun implements Runnable {
@@ -290,7 +294,8 @@ final class OperationRun implements Runnable {
         continue;
       }
       ServiceState s = snapshot.service(step.service());
-      if (action.map(a -> a.step() instanceof PlanStep.HelmRollback).orElse(false)) {
+      if (action.map(a -> a.step() instanceof PlanStep.HelmRollback).orElse(false)
+          || op.request() instanceof LifecycleRequest.Reinstall) {
         replaceStuckPods(i, s, step.expected(), replaced);
       }
       Verification.Result r = Verification.verify(s, step.expected(), schemaChange, actionStarted, actionEnded, now,
@@ -320,7 +325,8 @@ final class OperationRun implements Runnable {
   }
 
   /**
-   * After a rollback, a pod of the release being left that is stuck failing is deleted once, so
+   * After a rollback (by helm rollback or by re-installing an earlier package), a pod of the
+   * release being left that is stuck failing is deleted once, so
    * its controller brings it back on the rolled-back revision (a StatefulSet waits for a broken
    * pod forever: Kubernetes' "forced rollback").
    */
@@ -352,7 +358,10 @@ final class OperationRun implements Runnable {
   private Optional<Prompt> verificationPrompt(ServiceKind service, Optional<StepRecord> action,
       List<Verification.Remedy> remedies) {
     List<Prompt.Choice> choices = new ArrayList<>();
-    boolean wasUpgrade = action.map(a -> a.step() instanceof PlanStep.HelmUpgrade).orElse(false);
+    // A re-install of an earlier package is a rollback: going back from it to the broken
+    // revision is no remedy, as after helm rollback.
+    boolean wasUpgrade = action.map(a -> a.step() instanceof PlanStep.HelmUpgrade).orElse(false)
+        && !(op.request() instanceof LifecycleRequest.Reinstall);
     OptionalInt back = action.map(StepRecord::revisionBefore).orElse(OptionalInt.empty());
     if (remedies.contains(Verification.Remedy.ROLL_BACK) && wasUpgrade && back.isPresent()) {
       choices.add(Prompt.action("Roll back " + service.id() + " to revision " + back.getAsInt(),
@@ -368,20 +377,45 @@ final class OperationRun implements Runnable {
     return Optional.of(Prompt.of(Prompt.Kind.ROLLBACK, service.id() + " did not verify (rule 8).", choices));
   }
 
+  /**
+   * After helm failed at step {@code i}: roll the service back to the revision its own release had
+   * before this operation changed it. For a failed extra chart ({@code gim-monitoring}) that is the
+   * revision GIM's own release step journaled, never the extra chart's; if the service's own
+   * release was not changed yet, there is nothing to roll back.
+   */
   private Optional<Prompt> rollbackPrompt(ServiceKind service, int i, ReleaseHistory after) {
-    StepRecord r = op.steps().get(i);
-    if (!(r.step() instanceof PlanStep.HelmUpgrade) || r.revisionBefore().isEmpty()) {
+    StepRecord failed = op.steps().get(i);
+    if (!(failed.step() instanceof PlanStep.HelmUpgrade) || op.request() instanceof LifecycleRequest.Reinstall) {
       return Optional.empty();
     }
-    int back = r.revisionBefore().getAsInt();
+    Optional<StepRecord> own = ownReleaseStep(i, service);
+    if (own.isEmpty() || own.get().revisionBefore().isEmpty()) {
+      return Optional.empty();
+    }
+    int back = own.get().revisionBefore().getAsInt();
+    String ownRelease = releaseOf((PlanStep.HelmStep) own.get().step());
     List<Prompt.Choice> choices = new ArrayList<>(List.of(Prompt.action("Roll back " + service.id() + " to revision "
         + back, new LifecycleRequest.Rollback(service, OptionalInt.of(back)))));
     if (service == ServiceKind.GIM) {
       choices.add(Prompt.action("Restart the GIM pod (resumes an interrupted migration job)",
           new LifecycleRequest.RestartGimPod()));
     }
-    return Optional.of(Prompt.of(Prompt.Kind.ROLLBACK, "helm failed for " + releaseOf((PlanStep.HelmStep) r.step())
-        + " (now " + after.status().helmName() + "); the cycle stops here.", choices));
+    String failedRelease = releaseOf((PlanStep.HelmStep) failed.step());
+    return Optional.of(Prompt.of(Prompt.Kind.ROLLBACK, "helm failed for " + failedRelease
+        + " (now " + after.status().helmName() + ")" + (failedRelease.equals(ownRelease) ? ""
+            : "; " + ownRelease + " was upgraded from revision " + back) + "; the cycle stops here.", choices));
+  }
+
+  /** The step at or before {@code i} that upgraded the service's own release (not an extra chart). */
+  private Optional<StepRecord> ownReleaseStep(int i, ServiceKind service) {
+    for (int j = i; j >= 0; j--) {
+      StepRecord r = op.steps().get(j);
+      if (r.step() instanceof PlanStep.HelmUpgrade u && u.service() == service && u.isServiceChart()
+          && r.status() != StepRecord.Status.PENDING) {
+        return Optional.of(r);
+      }
+    }
+    return Optional.empty();
   }
 
   // ---- other steps
@@ -391,7 +425,7 @@ final class OperationRun implements Runnable {
     Prompt prompt = Prompt.of(Prompt.Kind.EXPORT_VIEWS, "GIM's upgrade crossed a schema change: update the export"
         + " views (rule 11)?", List.of(Prompt.action("Update export views", new LifecycleRequest.UpdateExportViews())));
     Operation next = op.updateStep(i, s -> s.succeeded(now, OptionalInt.empty(), List.of("offered")), now)
-        .withPrompt(Optional.of(prompt), now);
+        .withPrompt(prompt, now);
     commit(next, o -> List.of(new OperationEvent.PromptRaised(o, prompt)));
   }
 
@@ -443,12 +477,9 @@ final class OperationRun implements Runnable {
       // The result people read says what the command did and the vendor's next step (ClusterActions words it).
       text = op.summary() + ": " + String.join("; ", op.steps().get(op.steps().size() - 1).detail());
     }
-    commit(op.withOutcome(text, now).moveTo(OperationState.SUCCEEDED, now), o -> List.of(new OperationEvent.Finished(o)));
-    op.remedyFor().ifPresent(failed -> {
-      if (op.request() instanceof LifecycleRequest.Rollback) {
-        orchestrator.markRolledBack(failed, op);
-      }
-    });
+    commit(op.withOutcome(Reminders.with(text, op, false), now).moveTo(OperationState.SUCCEEDED, now),
+        o -> List.of(new OperationEvent.Finished(o)));
+    op.remedyFor().ifPresent(original -> orchestrator.remedied(original, op));
   }
 
   private void cancel(int i) {
@@ -474,9 +505,12 @@ final class OperationRun implements Runnable {
       }
     }
     String where = step.isPresent() ? op.steps().get(step.getAsInt()).step().describe() : op.summary();
-    next = next.withOutcome("failed at: " + where + ": " + String.join("; ", why), now)
-        .withPrompt(prompt.or(() -> op.prompt()), now)
-        .moveTo(OperationState.FAILED, now);
+    next = next.withOutcome(Reminders.with("failed at: " + where + ": " + String.join("; ", why), next, true), now);
+    if (prompt.isPresent()) {
+      // Beside the prompts already open: an export-views offer stays answerable.
+      next = next.withPrompt(prompt.get(), now);
+    }
+    next = next.moveTo(OperationState.FAILED, now);
     List<OperationEvent> events = new ArrayList<>();
     Operation failed = next;
     step.ifPresent(s -> events.add(new OperationEvent.StepFailed(failed, s, why)));

@@ -168,18 +168,28 @@ public final class Orchestrator implements AutoCloseable {
     return blocking(() -> confirmNow(operationId, key, by, Optional.of(channel), given));
   }
 
-  /** Answers a prompt from the operation's own channel; see {@link #choose(String, String, String, Actor, String)}. */
+  /** Answers the operation's latest prompt from its own channel; see {@link #choose(String, Optional, String, String, Actor, Optional)}. */
   public Future<Submission> choose(String operationId, String choiceId, String key, Actor by) {
-    return blocking(() -> chooseNow(operationId, choiceId, key, by, Optional.empty()));
+    return choose(operationId, Optional.empty(), choiceId, key, by, Optional.empty());
+  }
+
+  /** Answers the operation's latest prompt; see {@link #choose(String, Optional, String, String, Actor, Optional)}. */
+  public Future<Submission> choose(String operationId, String choiceId, String key, Actor by, String channel) {
+    return choose(operationId, Optional.empty(), choiceId, key, by, Optional.of(channel));
   }
 
   /**
-   * Answers a prompt: a Roll back, Restart pod or Update export views starts a new operation.
-   * Rule 12 first, for the chosen action (dismissing needs what the operation needed); a refused
-   * click changes nothing and blocks nobody else's.
+   * Answers one of an operation's open prompts: a Roll back, Restart pod or Update export views
+   * starts a new operation; Dismiss closes that prompt alone. Rule 12 first, for the chosen action
+   * (dismissing needs what the operation needed); a refused click changes nothing and blocks
+   * nobody else's.
+   *
+   * @param prompt which open prompt; empty: the one raised last
+   * @param channel where the answer came from; empty: the operation's own channel
    */
-  public Future<Submission> choose(String operationId, String choiceId, String key, Actor by, String channel) {
-    return blocking(() -> chooseNow(operationId, choiceId, key, by, Optional.of(channel)));
+  public Future<Submission> choose(String operationId, Optional<Prompt.Kind> prompt, String choiceId, String key,
+      Actor by, Optional<String> channel) {
+    return blocking(() -> chooseNow(operationId, prompt, choiceId, key, by, channel));
   }
 
   /** Cancels from the operation's own channel; see {@link #cancel(String, Actor, String)}. */
@@ -342,7 +352,7 @@ public final class Orchestrator implements AutoCloseable {
       auditDecision(d, Optional.of(id), r.channel(), r.request().summary());
       Operation op = new Operation(id, r.key(), r.environment(), r.channel(), r.actor(), r.request(),
           OperationState.REQUESTED, d.override(), List.of(), List.of(), r.confirmations(), List.of(),
-          now, now, Optional.empty(), Optional.empty(), Optional.empty(), remedyFor(r.key()));
+          now, now, Optional.empty(), Optional.empty(), List.of(), remedyFor(r.key()));
       remember(op);
       byKey.put(r.key(), id);
       op = commit(op, op.decided(d.findings(), d.plan().steps(), d.pending(), r.confirmations(), now)
@@ -415,7 +425,8 @@ public final class Orchestrator implements AutoCloseable {
     }
   }
 
-  private Submission chooseNow(String id, String choiceId, String key, Actor by, Optional<String> channel) {
+  private Submission chooseNow(String id, Optional<Prompt.Kind> which, String choiceId, String key, Actor by,
+      Optional<String> channel) {
     Operation op;
     Prompt.Choice choice;
     synchronized (this) {
@@ -424,13 +435,19 @@ public final class Orchestrator implements AutoCloseable {
         return seen.get();
       }
       op = operations.get(id);
-      if (op == null || op.prompt().isEmpty()) {
+      if (op == null || op.prompts().isEmpty()) {
         return refuseKey(key, "Operation " + id + " has no open question.");
       }
-      Optional<Prompt.Choice> c = op.prompt().get().choice(choiceId);
+      Optional<Prompt> asked = which.isPresent() ? op.prompt(which.get()) : op.latestPrompt();
+      if (asked.isEmpty()) {
+        return refuseKey(key, "Operation " + id + " has no open " + which.get().id() + " question; it asks "
+            + op.prompts().stream().map(Prompt::id).toList() + ".");
+      }
+      Prompt prompt = asked.get();
+      Optional<Prompt.Choice> c = prompt.choice(choiceId);
       if (c.isEmpty()) {
-        return refuseKey(key, "Operation " + id + " offers choices " + op.prompt().get().choices().stream()
-            .map(Prompt.Choice::id).toList() + ", not " + choiceId + ".");
+        return refuseKey(key, "The " + prompt.id() + " question of " + id + " offers choices "
+            + prompt.choices().stream().map(Prompt.Choice::id).toList() + ", not " + choiceId + ".");
       }
       choice = c.get();
       Finding door = gate.act(by, channel.orElse(op.channel()), op.environment(),
@@ -442,9 +459,10 @@ public final class Orchestrator implements AutoCloseable {
       }
       Instant now = now();
       audit.record(new AuditRecord(now, "choice", Optional.of(id), op.environment(), op.channel(), by.userId(),
-          op.summary(), choice.label(), Optional.empty(), List.of(), List.of()));
+          op.summary(), prompt.id() + ": " + choice.label(), Optional.empty(), List.of(), List.of()));
       if (choice.request().isEmpty()) {
-        Operation dismissed = commit(op, op.withPrompt(Optional.empty(), now), List.of());
+        Operation dismissed = commit(op, op.withoutPrompt(prompt.kind(), now), List.of());
+        publish(new OperationEvent.PromptClosed(dismissed, prompt, "dismissed by " + by.displayName()));
         byKey.put(key, id);
         return new Submission.Accepted(dismissed, false);
       }
@@ -499,7 +517,10 @@ public final class Orchestrator implements AutoCloseable {
     }
   }
 
-  /** Takes the environment's lock and starts the plan; refuses (rule 4) when another operation holds it. */
+  /**
+   * Takes the environment's lock and starts the plan; refuses (rule 4) when another operation holds
+   * it. The decision just made includes the pre-flight ({@link #preflight}).
+   */
   private Submission begin(Operation op) {
     Instant now = now();
     Optional<String> holder = locks.acquire(op.environment(), op.id(), op.summary());
@@ -616,17 +637,49 @@ public final class Orchestrator implements AutoCloseable {
         op.summary(), what, Optional.empty(), List.of(), List.of(result)));
   }
 
-  void markRolledBack(String failedId, Operation rollback) {
+  /**
+   * {@code remedy}, chosen from a prompt of {@code originalId}, succeeded: the prompt it was chosen
+   * from closes (the others stay open: export views offered before GSP failed are still to
+   * answer), and a rollback of a failed operation marks it {@code ROLLED_BACK}.
+   */
+  void remedied(String originalId, Operation remedy) {
     synchronized (this) {
-      Operation failed = operations.get(failedId);
-      if (failed == null || failed.state() != OperationState.FAILED) {
+      Operation original = operations.get(originalId);
+      if (original == null) {
         return;
       }
       Instant now = now();
-      Operation marked = commit(failed, failed.withPrompt(Optional.empty(), now)
-          .withOutcome(failed.outcome().orElse("") + "; rolled back by " + rollback.id() + " ("
-              + rollback.summary() + ")", now).moveTo(OperationState.ROLLED_BACK, now), List.of());
-      publish(new OperationEvent.Finished(marked));
+      Optional<LifecycleRequest> done = Optional.of(remedy.request());
+      List<Prompt> answered = original.prompts().stream()
+          .filter(p -> p.choices().stream().anyMatch(c -> c.request().equals(done))).toList();
+      boolean rolledBack = (remedy.request() instanceof LifecycleRequest.Rollback
+          || remedy.request() instanceof LifecycleRequest.Reinstall) && original.state() == OperationState.FAILED;
+      Operation next = original;
+      for (Prompt p : answered) {
+        next = next.withoutPrompt(p.kind(), now);
+      }
+      if (rolledBack) {
+        // The failure's own questions are answered by the rollback; an export-views offer is not.
+        List<Prompt> failure = next.prompts().stream().filter(p -> p.kind() != Prompt.Kind.EXPORT_VIEWS).toList();
+        answered = java.util.stream.Stream.concat(answered.stream(), failure.stream()).distinct().toList();
+        for (Prompt p : failure) {
+          next = next.withoutPrompt(p.kind(), now);
+        }
+        next = next.withOutcome(original.outcome().orElse("") + "; rolled back by " + remedy.id() + " ("
+            + remedy.summary() + ")", now).moveTo(OperationState.ROLLED_BACK, now);
+      }
+      if (next == original) {
+        return;
+      }
+      String how = "done by " + remedy.id() + " (" + remedy.summary() + ")";
+      List<OperationEvent> events = new ArrayList<>();
+      for (Prompt p : answered) {
+        events.add(new OperationEvent.PromptClosed(next, p, how));
+      }
+      if (rolledBack) {
+        events.add(new OperationEvent.Finished(next));
+      }
+      commit(original, next, events);
     }
   }
 
@@ -758,8 +811,31 @@ public final class Orchestrator implements AutoCloseable {
           .map(o -> new ActiveOperation(o.id(), o.environment(), o.summary(), o.requestedBy(), o.createdAt()))
           .toList();
     }
-    return engine.decide(new DecisionInput(request, actor, channel, env.environment(), env.snapshot(),
-        catalog, access, active, override, c));
+    return preflight(engine.decide(new DecisionInput(request, actor, channel, env.environment(), env.snapshot(),
+        catalog, access, active, override, c)), env);
+  }
+
+  /**
+   * Pre-flight, part of every decision (a plan, a request, its confirmation): a plan whose package
+   * or values file is missing from its directory is refused with the list, by rule 7 (the vendor's
+   * preparatory steps 2 and 3: the package and the values file are available), before anyone
+   * confirms and long before the first helm call. The engine is pure; the files are the bot's to see.
+   */
+  private static Decision preflight(Decision d, EnvironmentRuntime env) {
+    if (d.plan().isEmpty()) {
+      return d;
+    }
+    List<String> missing = env.helm().missingFiles(d.plan().steps());
+    if (missing.isEmpty()) {
+      return d;
+    }
+    List<Finding> findings = new ArrayList<>(d.findings());
+    for (String m : missing) {
+      findings.add(Finding.fail(io.gimops.policies.decision.Rule.R7_PREPARATION, "pre-flight: " + m
+          + "; nothing runs until every package and values file of the plan is there"));
+    }
+    return new Decision(Decision.Outcome.REFUSED, d.request(), d.environment(), d.actor(), findings, d.plan(),
+        List.of(), d.override(), d.confirmedBy(), d.secondApprover(), d.decidedAt());
   }
 
   private void auditDecision(Decision d, Optional<String> opId, String channel, String what) {

@@ -2,6 +2,7 @@ package io.gimops.bot.slack;
 
 import com.slack.api.app_backend.interactive_components.payload.BlockActionPayload;
 import com.slack.api.app_backend.views.payload.ViewSubmissionPayload;
+import io.gimops.bot.operation.Prompt;
 import io.gimops.policies.domain.ServiceKind;
 import java.util.List;
 import java.util.Optional;
@@ -37,8 +38,11 @@ public final class Interactions {
   /** Who clicked, in which channel (empty for a click outside any channel, e.g. in a modal or App Home). */
   public record Clicker(String userId, String userName, Optional<String> channel) {}
 
-  /** A prompt's button: which operation's prompt, which choice. */
-  public record Choice(String operationId, String choiceId) {}
+  /**
+   * A prompt's button: which operation, which of its open prompts (empty on a button posted before
+   * an operation could hold several: its latest), which choice.
+   */
+  public record Choice(String operationId, Optional<Prompt.Kind> prompt, String choiceId) {}
 
   /** The Roll back button of an alert: the environment, the service and the revision to return to. */
   public record AlertRollback(String environment, ServiceKind service, int revision) {}
@@ -84,18 +88,22 @@ public final class Interactions {
     return value;
   }
 
-  /** A prompt's button: {@code <operation id>:<choice>}. */
+  /** A prompt's button: {@code <operation id>:<prompt>:<choice>} (before: {@code <operation id>:<choice>}). */
   public static Choice choice(BlockActionPayload p) {
-    String v = value(p);
-    int colon = v.indexOf(':');
-    if (colon < 0) {
-      throw new Malformed("the prompt button's value is not <operation id>:<choice>");
+    String[] parts = value(p).split(":", -1);
+    if (parts.length != 2 && parts.length != 3) {
+      throw new Malformed("the prompt button's value is not <operation id>:<prompt>:<choice>");
     }
-    String choice = v.substring(colon + 1);
+    String choice = parts[parts.length - 1];
     if (!CHOICE_ID.matcher(choice).matches()) {
       throw new Malformed("the prompt button's choice is not a number of one or two digits");
     }
-    return new Choice(operationId(v.substring(0, colon)), choice);
+    Optional<Prompt.Kind> prompt = Optional.empty();
+    if (parts.length == 3) {
+      prompt = Optional.of(Prompt.Kind.fromId(parts[1]).orElseThrow(() -> new Malformed(
+          "the prompt button names no prompt the bot asks (rollback, export-views, ...)")));
+    }
+    return new Choice(operationId(parts[0]), prompt, choice);
   }
 
   /** An alert's Roll back button: {@code <environment>|<service>|<revision>}. */

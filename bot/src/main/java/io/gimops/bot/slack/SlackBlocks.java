@@ -113,15 +113,27 @@ final class SlackBlocks {
     return op.id() + " " + e(op.summary()) + ": " + op.state().id() + " " + TextViews.progressBar(op);
   }
 
+  /**
+   * A prompt with a button per choice; each button's value names the operation, the prompt and the
+   * choice ({@code op-x:rollback:1}), so that two open prompts of one operation are answered apart.
+   */
   static String prompt(Operation op, Prompt p) {
     JsonArray buttons = new JsonArray();
     for (Prompt.Choice c : p.choices()) {
-      buttons.add(button(c.label(), CHOOSE + "." + c.id(), op.id() + ":" + c.id(), c.request().isPresent() && c.id().equals("1")
-          ? "danger" : null));
+      buttons.add(button(c.label(), CHOOSE + "." + p.id() + "." + c.id(), op.id() + ":" + p.id() + ":" + c.id(),
+          c.request().isPresent() && c.id().equals("1") ? "danger" : null));
     }
     return new JsonArray()
         .add(section(":warning: *" + op.id() + "*: " + e(p.message())))
-        .add(new JsonObject().put("type", "actions").put("block_id", "gimops.prompt." + op.id()).put("elements", buttons))
+        .add(new JsonObject().put("type", "actions").put("block_id", "gimops.prompt." + op.id() + "." + p.id())
+            .put("elements", buttons))
+        .encode();
+  }
+
+  /** A prompt once closed: its question and how it closed, without buttons. */
+  static String closedPrompt(Operation op, Prompt p, String how) {
+    return new JsonArray()
+        .add(section("*" + op.id() + "*: " + e(p.message()) + "\n_" + e(how) + "_"))
         .encode();
   }
 

@@ -79,6 +79,7 @@ public final class SlackFrontEnd implements AutoCloseable {
   };
   private final Map<String, java.util.concurrent.CompletableFuture<String>> progressMessages = new ConcurrentHashMap<>();
   private final Map<String, java.util.concurrent.CompletableFuture<String>> confirmationMessages = new ConcurrentHashMap<>();
+  private final Map<String, java.util.concurrent.CompletableFuture<String>> promptMessages = new ConcurrentHashMap<>();
   private final MessageConsumer<OperationEvent> subscription;
   private static final int OUTPUT_LINES = 30;
   /** What the journal records as posted ({@link Operation#posted}). */
@@ -86,6 +87,8 @@ public final class SlackFrontEnd implements AutoCloseable {
   static final String CONFIRMATION_CLOSED = "slack.confirmation.closed";
   static final String PROGRESS = "slack.progress";
   static final String FINAL = "slack.final.";
+  /** A prompt's message, by the prompt's id: {@code slack.prompt.rollback}. */
+  static final String PROMPT = "slack.prompt.";
   /** Final reports this process has posted or is posting, before the journal has them. */
   private final java.util.Set<String> finalReports = ConcurrentHashMap.newKeySet();
   private final java.util.function.Consumer<io.gimops.bot.audit.AuditRecord> audit;
@@ -489,9 +492,11 @@ public final class SlackFrontEnd implements AutoCloseable {
   private Response choose(BlockActionRequest req, ActionContext ctx) {
     return click(req, ctx, (by, channel) -> {
       Interactions.Choice c = Interactions.choice(req.getPayload());
-      // One key per prompt: whichever button is clicked first, and however often, acts once. A click
-      // refused by rule 12 is not remembered under it.
-      orchestrator.choose(c.operationId(), c.choiceId(), "slack-choose-" + c.operationId(), by, channel)
+      // One key per prompt: whichever of its buttons is clicked first, and however often, acts once
+      // (another prompt of the same operation has its own). A click refused by rule 12 is not
+      // remembered under it.
+      String key = "slack-choose-" + c.operationId() + c.prompt().map(k -> "-" + k.id()).orElse("");
+      orchestrator.choose(c.operationId(), c.prompt(), c.choiceId(), key, by, Optional.of(channel))
           .onComplete(r -> later.execute(() -> {
             if (r.failed()) {
               respond(ctx, "Something went wrong: " + Mrkdwn.escape(r.cause().getMessage()));
@@ -595,8 +600,18 @@ public final class SlackFrontEnd implements AutoCloseable {
       poster.post(op.channel(), Optional.empty(), ":rotating_light: " + op.id() + " (rule 9): "
           + Mrkdwn.escape(a.alert().message()), Optional.empty());
     } else if (e instanceof OperationEvent.PromptRaised p) {
-      poster.post(op.channel(), Optional.empty(), op.id() + ": " + Mrkdwn.escape(p.prompt().message()),
+      String kind = PROMPT + p.prompt().id();
+      var posted = poster.post(op.channel(), Optional.empty(), op.id() + ": " + Mrkdwn.escape(p.prompt().message()),
           Optional.of(SlackBlocks.prompt(op, p.prompt())));
+      promptMessages.put(op.id() + "/" + kind, posted);
+      posted.thenAccept(ts -> orchestrator.notePosted(op.id(), kind, op.channel() + " " + ts));
+    } else if (e instanceof OperationEvent.PromptClosed c) {
+      // That prompt's buttons go; the operation's other prompts keep theirs.
+      String kind = PROMPT + c.prompt().id();
+      Optional.ofNullable(promptMessages.remove(op.id() + "/" + kind))
+          .or(() -> posted(op, kind).map(java.util.concurrent.CompletableFuture::completedFuture))
+          .ifPresent(f -> f.thenAccept(ts -> poster.update(op.channel(), ts, op.id() + ": " + Mrkdwn.escape(
+              c.prompt().message()), Optional.of(SlackBlocks.closedPrompt(op, c.prompt(), c.how())), true)));
     } else if (e instanceof OperationEvent.Finished || e instanceof OperationEvent.Recovered) {
       if (e instanceof OperationEvent.Recovered && !op.posted().containsKey(PROGRESS)
           && !op.posted().containsKey(CONFIRMATION)) {

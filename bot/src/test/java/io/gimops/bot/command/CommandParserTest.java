@@ -1,6 +1,7 @@
 package io.gimops.bot.command;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.gimops.bot.command.Command.Cancel;
 import io.gimops.bot.command.Command.ExportViews;
@@ -180,6 +181,25 @@ class CommandParserTest {
     }
 
     @Test
+    void rollbackByReinstallingAnEarlierRelease() throws Exception {
+      assertThat(parse("rollback gsp --to 100.0.99+1300"))
+          .isEqualTo(new Rollback(ServiceKind.GSP, OptionalInt.empty(), Optional.of(Version.parse("100.0.99+1300")),
+              Optional.empty(), NO_ENV));
+      assertThat(parse("rollback gim --to 100.0.115+2800 --image-tag 100.0.115.2800 --env prod"))
+          .isEqualTo(new Rollback(ServiceKind.GIM, OptionalInt.empty(), Optional.of(Version.parse("100.0.115+2800")),
+              Optional.of("100.0.115.2800"), PROD));
+    }
+
+    @Test
+    void rollbackByReinstallSaysWhatItTakes() {
+      assertThatThrownBy(() -> parse("rollback gsp 3 --to 100.0.99+1300"))
+          .hasMessageContaining("either to a Helm revision", "not both");
+      assertThatThrownBy(() -> parse("rollback gsp --to latest")).hasMessageContaining("re-installs an earlier release");
+      assertThatThrownBy(() -> parse("rollback gsp --image-tag 1.2")).hasMessageContaining("goes with `--to");
+      assertThatThrownBy(() -> parse("rollback gsp 100.0.99+1300")).hasMessageContaining("rollback gsp --to 100.0.99+1300");
+    }
+
+    @Test
     void uninstall() throws Exception {
       assertThat(parse("uninstall gca")).isEqualTo(new Uninstall(ServiceKind.GCA, false, NO_ENV));
       assertThat(parse("uninstall gim --env prod"))
@@ -278,6 +298,7 @@ class CommandParserTest {
           "upgrade gim 100.0.116+2900 --values gim-values.yaml --image-tag 9.1 --env prod"
               + " --override \"all good here, INC-1\"",
           "upgrade all --env prod --override \"cycle is safe, INC-2\"", "rollback gsp 4",
+          "rollback gim --to 100.0.115+2800 --image-tag 100.0.115.2800 --env prod",
           "uninstall gsp --reinstall --env prod", "plan upgrade all", "plan rollback gim",
           "export-views", "restart gim --env prod", "ops", "cancel op-abcd1234"
         }) {

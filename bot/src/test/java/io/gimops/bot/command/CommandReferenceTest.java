@@ -73,6 +73,7 @@ class CommandReferenceTest {
                 .replace("[service]", "gsp")
                 .replace("[version|latest]", "100.0.116+2900")
                 .replace("[revision]", "3")
+                .replace("<version>", "100.0.115+2800")
                 .replace("[--values FILE]", "--values gsp-values.yaml")
                 .replace("[--image-tag TAG]", "--image-tag 100.0.116")
                 .replace("[--env ENV]", "--env prod")

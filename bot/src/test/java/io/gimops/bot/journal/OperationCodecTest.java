@@ -49,6 +49,7 @@ class OperationCodecTest {
       new LifecycleRequest.UpgradeCycle(),
       new LifecycleRequest.Rollback(ServiceKind.GSP, OptionalInt.of(2)),
       new LifecycleRequest.Rollback(ServiceKind.GSP, OptionalInt.empty()),
+      new LifecycleRequest.Reinstall(ServiceKind.GSP, Version.parse("100.0.99+1300"), Optional.of("100.0.99.1300")),
       new LifecycleRequest.Uninstall(ServiceKind.GSP, true),
       new LifecycleRequest.UpdateExportViews(),
       new LifecycleRequest.RestartGimPod());
@@ -61,15 +62,17 @@ class OperationCodecTest {
         List.of(new PendingConfirmation(PendingConfirmation.Kind.CHECKLIST, Rule.R7_PREPARATION, "Confirm",
             List.of(ChecklistItem.of("Read the release notes")))),
         Confirmations.confirmedBy(OLIVIA).withTypedServiceName("gsp"), steps, T, T, Optional.empty(),
-        Optional.empty(), Optional.empty(), Optional.of("op-zzz999"));
+        Optional.empty(), List.of(), Optional.of("op-zzz999"));
     return op.decided(op.findings(), EVERY_STEP, op.pending(), op.confirmations(), T)
         .moveTo(OperationState.DECIDED, T)
         .moveTo(OperationState.RUNNING, T.plusSeconds(1))
         .updateStep(0, s -> s.started(T.plusSeconds(2), OptionalInt.of(4), Optional.of(Version.parse("100.0.116+2900"))), T)
         .updateStep(0, s -> s.succeeded(T.plusSeconds(9), OptionalInt.of(5), List.of("Release \"gim\" has been upgraded")), T)
-        .withPrompt(Optional.of(Prompt.of(Prompt.Kind.ROLLBACK, "gim did not verify", List.of(
+        .withPrompt(Prompt.of(Prompt.Kind.EXPORT_VIEWS, "update the export views?", List.of(
+            Prompt.action("Update export views", new LifecycleRequest.UpdateExportViews()))), T)
+        .withPrompt(Prompt.of(Prompt.Kind.ROLLBACK, "gim did not verify", List.of(
             Prompt.action("Roll back gim to revision 4", new LifecycleRequest.Rollback(ServiceKind.GIM, OptionalInt.of(4))),
-            Prompt.action("Restart the GIM pod", new LifecycleRequest.RestartGimPod())))), T)
+            Prompt.action("Restart the GIM pod", new LifecycleRequest.RestartGimPod()))), T)
         .withCancelRequest(OLIVIA, T)
         .withOutcome("running", T);
   }
@@ -88,6 +91,36 @@ class OperationCodecTest {
     String json = OperationCodec.encode(operation(new LifecycleRequest.UpgradeCycle()));
     assertThat(json).contains("\"type\":\"helm-upgrade\"", "\"type\":\"helm-rollback\"", "\"type\":\"verify\"",
         "\"type\":\"upgrade-cycle\"", "\"version\":\"100.0.117+3000\"").doesNotContain("serviceChart");
+  }
+
+  @Test
+  void bothOpenPromptsSurviveTheJournalInTheOrderTheyWereRaised() {
+    Operation op = OperationCodec.decode(OperationCodec.encode(operation(new LifecycleRequest.UpgradeCycle())));
+    assertThat(op.prompts()).extracting(Prompt::kind).containsExactly(Prompt.Kind.EXPORT_VIEWS, Prompt.Kind.ROLLBACK);
+    assertThat(op.latestPrompt().orElseThrow().kind()).isEqualTo(Prompt.Kind.ROLLBACK);
+    Operation dismissed = op.withoutPrompt(Prompt.Kind.EXPORT_VIEWS, T);
+    assertThat(OperationCodec.decode(OperationCodec.encode(dismissed)).prompts()).extracting(Prompt::kind)
+        .containsExactly(Prompt.Kind.ROLLBACK);
+  }
+
+  /** A journal written when an operation held one prompt ({@code "prompt"}) still reads. */
+  @Test
+  void aJournalWithASinglePromptReadsAsThatPromptAlone() throws Exception {
+    var json = OperationCodec.mapper();
+    Operation op = operation(new LifecycleRequest.UpgradeCycle());
+    var tree = (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(OperationCodec.encode(op));
+    com.fasterxml.jackson.databind.JsonNode rollback = tree.remove("prompts").get(1);
+    tree.set("prompt", rollback);
+    Operation read = OperationCodec.decode(json.writeValueAsString(tree));
+    assertThat(read.prompts()).singleElement().satisfies(p -> {
+      assertThat(p.kind()).isEqualTo(Prompt.Kind.ROLLBACK);
+      assertThat(p.choices()).extracting(Prompt.Choice::label)
+          .containsExactly("Roll back gim to revision 4", "Restart the GIM pod", "Dismiss");
+    });
+    tree.putNull("prompt");
+    assertThat(OperationCodec.decode(json.writeValueAsString(tree)).prompts()).isEmpty();
+    tree.remove("prompt");
+    assertThat(OperationCodec.decode(json.writeValueAsString(tree)).prompts()).isEmpty();
   }
 
   @Test

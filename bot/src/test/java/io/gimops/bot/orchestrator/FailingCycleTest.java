@@ -34,6 +34,9 @@ class FailingCycleTest extends OneBotInTheSandbox {
   @Test
   void rule8_aFailedVerificationStopsTheCycleAndOffersRollback() {
     Orchestrator o = bot.orchestrator();
+    // The README's walk: the vendor's newest releases (GIM's changes the schema) are published.
+    sandbox.world().publishNewest();
+    o.updateCatalog(sandbox.world().catalog());
     List<OperationEvent> events = SandboxBots.record(o);
     String broken = sandbox.world().breakNext(ServiceKind.GSP, "image");
     assertThat(broken).contains("gsp");
@@ -57,7 +60,10 @@ class FailingCycleTest extends OneBotInTheSandbox {
     assertThat(failed.steps().stream().filter(s -> s.step().service() == ServiceKind.GCA))
         .allMatch(s -> s.status() == StepRecord.Status.SKIPPED);
 
-    Prompt prompt = failed.prompt().orElseThrow();
+    // Prompts accumulate: the export-views offer raised after GIM verified is still open beside
+    // GSP's rollback prompt, which was raised last.
+    assertThat(failed.prompts()).extracting(Prompt::kind).containsExactly(Prompt.Kind.EXPORT_VIEWS, Prompt.Kind.ROLLBACK);
+    Prompt prompt = failed.latestPrompt().orElseThrow();
     assertThat(prompt.kind()).isEqualTo(Prompt.Kind.ROLLBACK);
     assertThat(prompt.choices().get(0).label()).isEqualTo("Roll back gsp to revision 1");
     assertThat(prompt.choices().get(0).request()).contains(new LifecycleRequest.Rollback(ServiceKind.GSP, OptionalInt.of(1)));
@@ -78,12 +84,32 @@ class FailingCycleTest extends OneBotInTheSandbox {
         .startsWith("rollback gsp 1 -n gsp --timeout 15m");
     // The failed operation is marked just after the rollback's success is committed; reads do not
     // wait for the orchestrator's lock, so the two may be seen one after the other.
-    assertThat(awaitState(o, op.id(), OperationState.ROLLED_BACK).state()).isEqualTo(OperationState.ROLLED_BACK);
+    Operation marked = awaitState(o, op.id(), OperationState.ROLLED_BACK);
+    assertThat(marked.state()).isEqualTo(OperationState.ROLLED_BACK);
+    // The rollback answered its own prompt; the export-views offer is still open, on its own.
+    assertThat(marked.prompts()).extracting(Prompt::kind).containsExactly(Prompt.Kind.EXPORT_VIEWS);
+    assertThat(events).anyMatch(e -> e instanceof OperationEvent.PromptClosed c && c.op().id().equals(op.id())
+        && c.prompt().kind() == Prompt.Kind.ROLLBACK && c.how().contains(rollback.id()));
 
     // The same choice again (a double click) starts nothing new.
     Submission again = join(o.choose(op.id(), "1", "f-3", OPERATOR));
     assertThat(again).isInstanceOf(Submission.Accepted.class);
     assertThat(((Submission.Accepted) again).repeated()).isTrue();
     assertThat(sandbox.helmCalls().stream().filter(c -> c.startsWith("rollback")).count()).isEqualTo(1);
+
+    // The export-views question is answered by name: a choice it does not offer is refused, and
+    // its Dismiss closes it alone.
+    Prompt views = marked.prompt(Prompt.Kind.EXPORT_VIEWS).orElseThrow();
+    assertThat(join(o.choose(op.id(), java.util.Optional.of(Prompt.Kind.ROLLBACK), "1", "f-4", OPERATOR,
+        java.util.Optional.empty()))).isInstanceOf(Submission.Refused.class);
+    assertThat(join(o.choose(op.id(), java.util.Optional.of(Prompt.Kind.EXPORT_VIEWS), "7", "f-5", OPERATOR,
+        java.util.Optional.empty()))).isInstanceOf(Submission.Refused.class);
+    String dismiss = views.choices().get(views.choices().size() - 1).id();
+    join(o.choose(op.id(), java.util.Optional.of(Prompt.Kind.EXPORT_VIEWS), dismiss, "f-6", OPERATOR,
+        java.util.Optional.empty()));
+    assertThat(o.operation(op.id()).orElseThrow().prompts()).isEmpty();
+    assertThat(o.operation(op.id()).orElseThrow().state()).isEqualTo(OperationState.ROLLED_BACK);
+    assertThat(events).anyMatch(e -> e instanceof OperationEvent.PromptClosed c && c.op().id().equals(op.id())
+        && c.prompt().kind() == Prompt.Kind.EXPORT_VIEWS && c.how().startsWith("dismissed by"));
   }
 }

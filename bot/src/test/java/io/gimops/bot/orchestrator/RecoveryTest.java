@@ -59,11 +59,11 @@ class RecoveryTest {
       Operation waiting = new Operation("op-wait22", "key-wait", SandboxWorld.ENVIRONMENT, SandboxWorld.CHANNEL, OPERATOR,
           LifecycleRequest.Upgrade.toLatest(ServiceKind.GIM), OperationState.AWAITING_CONFIRMATION, Optional.empty(),
           List.of(), List.of(), Confirmations.NONE, List.of(), Instant.now(), Instant.now(), Optional.empty(),
-          Optional.of("waiting for confirmation"), Optional.empty(), Optional.empty());
+          Optional.of("waiting for confirmation"), List.of(), Optional.empty());
       Operation old = new Operation("op-old222", "key-old", SandboxWorld.ENVIRONMENT, SandboxWorld.CHANNEL, OPERATOR,
           LifecycleRequest.Upgrade.toLatest(ServiceKind.GSP), OperationState.SUCCEEDED, Optional.empty(), List.of(),
           List.of(), Confirmations.NONE, List.of(), longAgo, longAgo, Optional.empty(), Optional.of("done"),
-          Optional.empty(), Optional.empty());
+          List.of(), Optional.empty());
       journal.save(waiting);
       journal.save(old);
 

@@ -51,6 +51,9 @@ class UpgradeCycleTest extends OneBotInTheSandbox {
     assertThat(running.state()).isEqualTo(OperationState.RUNNING);
     Operation done = awaitState(o, op.id(), OperationState.SUCCEEDED, OperationState.FAILED);
     assertThat(done.state()).as(done.outcome().orElse("")).isEqualTo(OperationState.SUCCEEDED);
+    // GIM migrated across 117's schema change: the vendor's preparatory step 3, quoted.
+    assertThat(done.outcome().orElseThrow()).contains("You will need to re-create any custom database objects or"
+        + " permissions that become lost or invalidated during the update process.");
 
     // Each helm call once, in cycle order.
     assertThat(sandbox.helmCalls()).extracting(c -> c.split(" ")[2])

@@ -199,13 +199,14 @@ class SlackDoorsTest {
     List<JsonObject> payloads = List.of(
         new JsonObject().put("type", "block_actions").put("user", user).put("actions", new JsonArray()),
         click(user, "gimops.choose.1", "op-abcdef"),
+        click(user, "gimops.choose.nonsense.1", "op-abcdef:nonsense:1"),
         click(user, AlertIntake.ROLLBACK_ACTION, "sandbox|gim|one"),
         click(user, AlertIntake.ROLLBACK_ACTION, "sandbox|gim"),
         click(user, SlackBlocks.CONFIRM, "not an operation"),
         new JsonObject().put("type", "view_submission").put("user", user).put("view", new JsonObject()
             .put("id", "V1").put("type", "modal").put("callback_id", SlackBlocks.UNINSTALL_MODAL)
             .put("private_metadata", "op-abcdef")));
-    List<String> expected = List.of("no action", "not <operation id>:<choice>", "revision is not a positive",
+    List<String> expected = List.of("no action", "not <operation id>:<prompt>:<choice>", "names no prompt", "revision is not a positive",
         "not <environment>|<service>|<revision>", "not an operation id", "no state");
     for (int i = 0; i < payloads.size(); i++) {
       HttpResponse<String> r = signed.send("payload=" + URLEncoder.encode(payloads.get(i).encode(), StandardCharsets.UTF_8));
@@ -225,24 +226,31 @@ class SlackDoorsTest {
     signed.send(signed.buttonClick(OPERATOR, CHANNEL, SlackBlocks.CONFIRM, op.id()));
     Operation failed = SandboxBots.awaitState(bot.orchestrator(), op.id(), OperationState.FAILED, OperationState.SUCCEEDED);
     assertThat(failed.state()).isEqualTo(OperationState.FAILED);
-    var prompt = failed.prompt().orElseThrow();
+    var prompt = failed.prompt(io.gimops.bot.operation.Prompt.Kind.ROLLBACK).orElseThrow();
     String rollBack = prompt.choices().get(0).id();
     String dismiss = prompt.choices().get(prompt.choices().size() - 1).id();
     await().atMost(AWAIT).until(() -> slack.calls("chat.postMessage").stream()
-        .anyMatch(c -> c.param("blocks").contains(SlackBlocks.CHOOSE + "." + rollBack)));
+        .anyMatch(c -> c.param("blocks").contains(SlackBlocks.CHOOSE + ".rollback." + rollBack)
+            && c.param("blocks").contains(op.id() + ":rollback:" + rollBack)));
     int helmBefore = sandbox.helmCalls().size();
 
     signed.send(signed.buttonClick(STRANGER, CHANNEL, SlackBlocks.CHOOSE + "." + rollBack, op.id() + ":" + rollBack));
     signed.send(signed.buttonClick(VIEWER, CHANNEL, SlackBlocks.CHOOSE + "." + dismiss, op.id() + ":" + dismiss));
     signed.send(signed.buttonClick(OPERATOR, ELSEWHERE, SlackBlocks.CHOOSE + "." + rollBack, op.id() + ":" + rollBack));
     await().atMost(AWAIT).until(() -> answers("Not chosen (rule 12)") >= 3);
-    assertThat(bot.orchestrator().operation(op.id()).orElseThrow().prompt()).isPresent();
+    assertThat(bot.orchestrator().operation(op.id()).orElseThrow().prompt(io.gimops.bot.operation.Prompt.Kind.ROLLBACK)).isPresent();
     assertThat(sandbox.helmCalls()).hasSize(helmBefore);
 
-    signed.send(signed.buttonClick(OPERATOR, CHANNEL, SlackBlocks.CHOOSE + "." + rollBack, op.id() + ":" + rollBack));
+    // The button as posted names its prompt (the clicks above use the value of buttons posted before
+    // an operation could hold several prompts: they answer its latest).
+    signed.send(signed.buttonClick(OPERATOR, CHANNEL, SlackBlocks.CHOOSE + ".rollback." + rollBack,
+        op.id() + ":rollback:" + rollBack));
     assertThat(SandboxBots.awaitState(bot.orchestrator(), op.id(), OperationState.ROLLED_BACK).state())
         .isEqualTo(OperationState.ROLLED_BACK);
     assertThat(sandbox.helmCalls()).filteredOn(c -> c.startsWith("rollback gsp")).hasSize(1);
+    // The answered prompt's message loses its buttons and says how it closed.
+    await().atMost(AWAIT).until(() -> slack.calls("chat.update").stream().anyMatch(c -> c.param("blocks")
+        .contains("done by") && c.param("blocks").contains(op.id()) && !c.param("blocks").contains(SlackBlocks.CHOOSE)));
     sandbox.world().fix(ServiceKind.GSP);
   }
 

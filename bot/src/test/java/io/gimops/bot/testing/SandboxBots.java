@@ -116,7 +116,12 @@ public final class SandboxBots implements AutoCloseable {
 
   /** Starts a bot replica in this JVM from a whole configuration (usually {@link #config} edited). */
   public Bot botFromYaml(String replica, String yaml) {
-    Bot b = Bot.start(BotConfig.parse(yaml), work.resolve(replica), Clock.systemUTC(), Optional.empty(),
+    return botFromYaml(replica, yaml, Clock.systemUTC());
+  }
+
+  /** As {@link #botFromYaml(String, String)}, on a clock of the test's (e.g. a {@link SteppedClock}). */
+  public Bot botFromYaml(String replica, String yaml, Clock clock) {
+    Bot b = Bot.start(BotConfig.parse(yaml), work.resolve(replica), clock, Optional.empty(),
         java.util.Map.of());
     bots.add(b);
     return b;

@@ -86,6 +86,34 @@ public sealed interface LifecycleRequest {
     }
   }
 
+  /**
+   * The vendor's second way to roll back: "re-install the previous package" ({@code helm upgrade
+   * --install <service> -f <values> <old Helm package>}), verified like any rollback.
+   *
+   * @param version the earlier release whose package is re-installed (inside the N-2 window)
+   * @param imageTag the vendor's tip, when only the image goes back: {@code --set
+   *     <release>.image.tag=<old service version>} instead of reverting it in the values file
+   */
+  record Reinstall(ServiceKind service, Version version, Optional<String> imageTag) implements LifecycleRequest {
+    public Reinstall {
+      Objects.requireNonNull(service, "service");
+      Objects.requireNonNull(version, "version");
+      Objects.requireNonNull(imageTag, "imageTag");
+      imageTag.ifPresent(Names::imageTag);
+    }
+
+    @Override
+    public Action action() {
+      return Action.ROLLBACK;
+    }
+
+    @Override
+    public String summary() {
+      return "roll back " + service.id() + " by re-installing " + version
+          + imageTag.map(t -> " (image tag " + t + ")").orElse("");
+    }
+  }
+
   /** Uninstall a service; for GSP, {@code reinstall} also clears its state ConfigMaps. */
   record Uninstall(ServiceKind service, boolean reinstall) implements LifecycleRequest {
     public Uninstall {

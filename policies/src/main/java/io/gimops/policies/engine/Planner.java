@@ -47,6 +47,9 @@ final class Planner {
     if (r instanceof LifecycleRequest.Rollback rb) {
       return rollback(in, rb);
     }
+    if (r instanceof LifecycleRequest.Reinstall ri) {
+      return reinstall(in, ri);
+    }
     if (r instanceof LifecycleRequest.Uninstall u) {
       return uninstall(in, u);
     }
@@ -75,7 +78,8 @@ final class Planner {
         if (release.version().isOlderThan(running)) {
           return Result.refused(Finding.fail(Rule.PROCEDURE, u.service().id() + " runs " + running
               + ", newer than " + release.version() + ": to go back, roll back (`/gim rollback "
-              + u.service().id() + " [revision]`, see `/gim history " + u.service().id() + "`)"));
+              + u.service().id() + " [revision]`, see `/gim history " + u.service().id() + "`), or re-install"
+              + " the earlier package (`/gim rollback " + u.service().id() + " --to " + release.version() + "`)"));
         }
         if (release.version().equals(running) && u.valuesFile().isEmpty() && u.imageTag().isEmpty()
             && current.helmStatus() == HelmStatus.DEPLOYED) {
@@ -165,6 +169,38 @@ final class Planner {
           new PlanStep.HelmRollback(r.service(), spec.releaseName(), spec.namespace(), current,
               to.revision(), to.version(), spec.helmTimeout()),
           new PlanStep.Verify(r.service(), to.version()))), List.of());
+    });
+  }
+
+  /**
+   * The vendor's "re-install the previous package": {@code helm upgrade --install} of the earlier
+   * release's package with the service's values file (and its timeout), then verify, as a
+   * rollback. Only the service's own release: {@code helm rollback <service>} leaves the extra
+   * charts too. The release must be in the catalog, inside the window, and earlier than the
+   * running one; the same chart version goes back only with the image tag named (only the image
+   * changes, the vendor's {@code --set} tip).
+   */
+  private static Result reinstall(DecisionInput in, LifecycleRequest.Reinstall r) {
+    return withSpec(in, r.service(), spec -> {
+      ServiceState s = in.snapshot().service(r.service());
+      if (!s.installed() || s.deployedVersion().isEmpty()) {
+        return Result.refused(notInstalled(in, r.service()));
+      }
+      N2Window.Resolution target = N2Window.resolveTarget(in.catalog(), r.service(), Optional.of(r.version()));
+      if (target.refusal().isPresent()) {
+        return Result.refused(target.refusal().get());
+      }
+      String id = r.service().id();
+      Version running = s.deployedVersion().get();
+      if (r.version().isNewerThan(running) || (r.version().equals(running) && r.imageTag().isEmpty())) {
+        return Result.refused(Finding.fail(Rule.PROCEDURE, id + " runs " + running + ": `--to` re-installs an"
+            + " earlier release (" + (r.version().equals(running) ? "the same one only with `--image-tag <old"
+                + " tag>`, when only the image goes back" : "to go forward, upgrade") + ")"));
+      }
+      return new Result(new Plan(List.of(
+          new PlanStep.HelmUpgrade(r.service(), spec.releaseName(), spec.releaseName(), r.version(),
+              Optional.of(spec.valuesFile()), spec.namespace(), spec.helmTimeout(), r.imageTag()),
+          new PlanStep.Verify(r.service(), r.version()))), List.of());
     });
   }
 

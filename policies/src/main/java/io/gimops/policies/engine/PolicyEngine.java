@@ -17,6 +17,7 @@ import io.gimops.policies.domain.Release;
 import io.gimops.policies.domain.ServiceKind;
 import io.gimops.policies.domain.ServiceSpec;
 import io.gimops.policies.domain.ThirdParty;
+import io.gimops.policies.domain.Version;
 import io.gimops.policies.rules.AccessControl;
 import io.gimops.policies.rules.AdminOverride;
 import io.gimops.policies.rules.AllHealthy;
@@ -42,7 +43,8 @@ import java.util.Optional;
  *   <li>Rule 12: the requester's role and channel (and an override's, and a confirmer's).
  *   <li>The plan the vendor's procedure prescribes for the request ({@link Planner}).
  *   <li>The rules that apply to the request, each adding its findings, passes included:
- *       upgrades get 1, 2, 3, 4, 5, 6, 7, 11 and the maintenance window; rollbacks 1, 4, 5, 6;
+ *       upgrades get 1, 2, 3, 4, 5, 6, 7, 11 and the maintenance window; rollbacks (by helm
+ *       rollback or by re-installing an earlier package) 1, 4, 5, 6, confirmed under rule 8;
  *       uninstalls 4 and 10; export views 4, 6 (PostgreSQL) and 11; a GIM pod restart 4.
  *   <li>An admin's written override turns refusals of rule 2 and of the window into overridden.
  *   <li>The outcome: refused if any finding refuses; otherwise needs confirmation while the
@@ -87,7 +89,24 @@ public final class PolicyEngine {
       findings.add(OneAtATime.check(env, in.activeOperations()));
       findings.addAll(ThirdPartyDependencies.checkReachable(in.snapshot(), "rollback",
           List.of(ThirdParty.KAFKA, ThirdParty.POSTGRESQL)));
-      confirm(c, "Roll back as planned?", pending);
+      for (PlanStep.HelmRollback rb : plan.stepsOf(PlanStep.HelmRollback.class)) {
+        findings.add(podReplacement(in, rb.service(), "helm rollback " + rb.release(), rb.release(), rb.toVersion()));
+      }
+      confirm(c, Rule.R8_VERIFICATION, "Roll back as planned? The rollback is verified like an upgrade.", pending);
+    } else if (request instanceof LifecycleRequest.Reinstall ri) {
+      if (!plan.isEmpty()) {
+        findings.addAll(N2Window.check(in.environment(), in.snapshot(), in.catalog(), plan));
+        findings.addAll(HelmTimeouts.check(plan));
+        findings.add(reinstallValues(in, ri));
+        for (PlanStep.HelmUpgrade u : plan.stepsOf(PlanStep.HelmUpgrade.class)) {
+          findings.add(podReplacement(in, u.service(), "re-installing " + u.packageFile(), u.release(), u.version()));
+        }
+      }
+      findings.add(OneAtATime.check(env, in.activeOperations()));
+      findings.addAll(ThirdPartyDependencies.checkReachable(in.snapshot(), "rollback",
+          List.of(ThirdParty.KAFKA, ThirdParty.POSTGRESQL)));
+      confirm(c, Rule.R8_VERIFICATION, "Re-install the earlier package as planned? The rollback is verified like"
+          + " an upgrade.", pending);
     } else if (request instanceof LifecycleRequest.Uninstall u) {
       findings.add(OneAtATime.check(env, in.activeOperations()));
       String fullname = in.environment().service(ServiceKind.GSP).map(ServiceSpec::fullname).orElse("gsp");
@@ -102,7 +121,7 @@ public final class PolicyEngine {
       findings.add(ExportViews.checkCanUpdate(in.snapshot()));
       findings.addAll(ThirdPartyDependencies.checkReachable(in.snapshot(), "migration job",
           List.of(ThirdParty.POSTGRESQL)));
-      confirm(c, "Rerun GIM's migration job with -make-export-views?", pending);
+      confirm(c, Rule.R11_EXPORT_VIEWS, "Rerun GIM's migration job with -make-export-views?", pending);
     } else if (request instanceof LifecycleRequest.RestartGimPod) {
       findings.add(OneAtATime.check(env, in.activeOperations()));
       if (!plan.isEmpty()) {
@@ -112,7 +131,7 @@ public final class PolicyEngine {
                 + " from where it left off"
             : "the GIM pod is deleted and its replacement followed to Ready"));
       }
-      confirm(c, "Restart the GIM pod?", pending);
+      confirm(c, Rule.R8_VERIFICATION, "Restart the GIM pod?", pending);
     }
 
     findings = AdminOverride.apply(findings, in.overrideReason(),
@@ -162,10 +181,46 @@ public final class PolicyEngine {
     }
   }
 
-  private static void confirm(Confirmations c, String prompt, List<PendingConfirmation> pending) {
+  /**
+   * A plain confirmation, labelled with the rule that asks for the action: a rollback and a GIM
+   * pod restart are rule 8's remedies, an export-views update is rule 11's (rule 4, one at a time,
+   * asks for no confirmation: it refuses or allows).
+   */
+  private static void confirm(Confirmations c, Rule rule, String prompt, List<PendingConfirmation> pending) {
     if (c.confirmedBy().isEmpty()) {
-      pending.add(new PendingConfirmation(PendingConfirmation.Kind.CONFIRM, Rule.R4_ONE_AT_A_TIME,
-          prompt, List.of()));
+      pending.add(new PendingConfirmation(PendingConfirmation.Kind.CONFIRM, rule, prompt, List.of()));
     }
+  }
+
+  /**
+   * The vendor's step 1 of "re-install the previous package", said before it is confirmed: the
+   * values file must go back too, unless only the image does and the tag is passed with
+   * {@code --set}.
+   */
+  private static Finding reinstallValues(DecisionInput in, LifecycleRequest.Reinstall ri) {
+    String values = in.environment().service(ri.service()).map(ServiceSpec::valuesFile).orElse("the values file");
+    String release = in.environment().service(ri.service()).map(ServiceSpec::releaseName).orElse(ri.service().id());
+    return ri.imageTag().isPresent()
+        ? Finding.info(Rule.PROCEDURE, "only the image goes back: --set " + release + ".image.tag=" + ri.imageTag().get()
+            + " (the vendor's tip), with " + values + " as it is")
+        : Finding.info(Rule.PROCEDURE, "re-installing " + ri.version() + " with " + values + ": \"Revert the image"
+            + " version in the " + release + ".image.tag parameter in the values file. If applicable, also revert any"
+            + " configuration changes you implemented for the new release.\" (or pass `--image-tag <old version>`)");
+  }
+
+  /**
+   * What the bot does besides helm after a rollback, said before it is confirmed: a pod of the
+   * release being left that stays broken (a StatefulSet waits for a broken pod forever, and
+   * {@code helm rollback} does not replace it) is deleted once, so its controller recreates it on
+   * the rolled-back revision. Names the pods broken now.
+   */
+  static Finding podReplacement(DecisionInput in, ServiceKind service, String action, String release, Version to) {
+    List<String> broken = in.snapshot().service(service).pods().stream()
+        .filter(p -> p.failingReason().isPresent() && p.version().filter(v -> !v.equals(to)).isPresent())
+        .map(p -> p.name() + " (" + p.failingReason().get() + ")").toList();
+    String which = broken.isEmpty() ? "any pod of " + release + " not on " + to : "pod " + String.join(", ", broken);
+    return Finding.info(Rule.R8_VERIFICATION, "after " + action + ", then delete " + which
+        + " if it stays broken (once, audited), so its controller recreates it on " + to
+        + " (a StatefulSet waits for a broken pod forever)");
   }
 }
