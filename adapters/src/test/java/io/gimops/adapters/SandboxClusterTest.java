@@ -10,6 +10,7 @@ import io.gimops.adapters.helm.ReleaseHistory;
 import io.gimops.adapters.kube.ClusterActions;
 import io.gimops.adapters.kube.ClusterEvent;
 import io.gimops.adapters.kube.ClusterObserver;
+import io.gimops.adapters.kube.PodSelector;
 import io.gimops.adapters.kube.ConfigMapCleanup;
 import io.gimops.policies.decision.Plan;
 import io.gimops.policies.decision.PlanStep;
@@ -75,9 +76,12 @@ class SandboxClusterTest {
         .readyDelay(Duration.ofMillis(100)).jobDuration(Duration.ofMillis(100)).build().start();
     charts = SampleCharts.packageAll(work.resolve("charts"));
     helm = executor(List.of());
-    observer = ClusterObserver.builder(api.newClient(), ENV).start();
+    // The sample GCA chart labels its pods otherwise than with app.kubernetes.io/instance.
+    Map<ServiceKind, PodSelector> selectors = Map.of(ServiceKind.GCA,
+        PodSelector.parse(SampleCharts.GCA_POD_SELECTOR.replace("{release}", "gca")));
+    observer = ClusterObserver.builder(api.newClient(), ENV).podSelectors(selectors).start();
     observer.subscribe(events::add);
-    actions = new ClusterActions(api.newClient(), ENV);
+    actions = new ClusterActions(api.newClient(), ENV, selectors);
     List<Release> releases = new ArrayList<>();
     for (ServiceKind k : ServiceKind.values()) {
       for (Version v : SampleCharts.versions(k.id())) {

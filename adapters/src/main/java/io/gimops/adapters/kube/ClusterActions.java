@@ -46,14 +46,34 @@ public final class ClusterActions {
   public static final List<String> EXPORT_VIEWS_COMMAND =
       List.of("./entrypoint.sh", "-job", "Job_MigrateGIM", "-make-export-views");
 
+  /**
+   * What the vendor's page says comes after updating the export views: "You might also need to
+   * update your target schema and change your import processing to accommodate the Info Mart
+   * schema changes."
+   */
+  public static final String NEXT_AFTER_EXPORT_VIEWS = "Next, as the vendor's page says: the target schema of your"
+      + " Data Export and your import processing may need changes to take the Info Mart schema changes"
+      + " (see About Data Export)";
+
   private static final System.Logger LOG = System.getLogger(ClusterActions.class.getName());
 
   private final KubernetesClient client;
   private final Environment environment;
+  private final java.util.Map<ServiceKind, PodSelector> selectors;
 
   public ClusterActions(KubernetesClient client, Environment environment) {
+    this(client, environment, java.util.Map.of());
+  }
+
+  /**
+   * @param selectors which pods are each service's, as the observer has them (see
+   *     {@link ClusterObserver.Builder#podSelectors}); a service not named: its release's instance label
+   */
+  public ClusterActions(KubernetesClient client, Environment environment,
+      java.util.Map<ServiceKind, PodSelector> selectors) {
     this.client = Objects.requireNonNull(client, "client");
     this.environment = Objects.requireNonNull(environment, "environment");
+    this.selectors = java.util.Map.copyOf(selectors);
   }
 
   // ------------------------------------------------------------------ export views
@@ -117,7 +137,7 @@ public final class ClusterActions {
       }
       if (code == 0) {
         return new ExportViewsResult(ExportViewsResult.Outcome.SUCCEEDED, Optional.of(name), OptionalInt.of(0),
-            "export views updated: " + command + " exited 0 in pod " + name);
+            "export views updated: " + command + " exited 0 in pod " + name + ". " + NEXT_AFTER_EXPORT_VIEWS);
       }
       return new ExportViewsResult(ExportViewsResult.Outcome.FAILED, Optional.of(name), OptionalInt.of(code),
           command + " exited " + code + " in pod " + name + ": see its output; Data Export keeps using the"
@@ -201,11 +221,13 @@ public final class ClusterActions {
 
   private List<String> stillRunning(ServiceSpec gsp) {
     String ns = gsp.namespace();
-    String release = gsp.releaseName();
+    PodSelector selector = ClusterView.selectorOf(gsp, selectors);
     List<String> running = new ArrayList<>();
-    client.apps().statefulSets().inNamespace(ns).withLabel(ClusterView.INSTANCE, release).list().getItems()
+    client.apps().statefulSets().inNamespace(ns).list().getItems().stream()
+        .filter(s -> ClusterView.belongs(s, s.getSpec() == null ? null : s.getSpec().getTemplate(), selector))
         .forEach(s -> running.add("statefulset " + s.getMetadata().getName()));
-    client.apps().deployments().inNamespace(ns).withLabel(ClusterView.INSTANCE, release).list().getItems()
+    client.apps().deployments().inNamespace(ns).list().getItems().stream()
+        .filter(d -> ClusterView.belongs(d, d.getSpec() == null ? null : d.getSpec().getTemplate(), selector))
         .forEach(d -> running.add("deployment " + d.getMetadata().getName()));
     podsOf(gsp).stream().filter(p -> p.getMetadata().getDeletionTimestamp() == null)
         .forEach(p -> running.add("pod " + p.getMetadata().getName()));
@@ -233,10 +255,10 @@ public final class ClusterActions {
     AtomicReference<Pod> replacement = new AtomicReference<>();
     AtomicReference<String> oldUid = new AtomicReference<>();
     SharedIndexInformer<Pod> informer;
+    PodSelector selector = ClusterView.selectorOf(gim, selectors);
     try {
       // Watch before deleting, so a replacement that is quick to appear is not missed.
-      informer = client.pods().inNamespace(ns).withLabel(ClusterView.INSTANCE, gim.releaseName())
-          .inform(new ResourceEventHandler<>() {
+      informer = client.pods().inNamespace(ns).inform(new ResourceEventHandler<>() {
             @Override
             public void onAdd(Pod p) {
               consider(p);
@@ -253,7 +275,8 @@ public final class ClusterActions {
 
             private void consider(Pod p) {
               String uid = oldUid.get();
-              if (uid == null || uid.equals(ClusterView.uidOf(p)) || p.getMetadata().getDeletionTimestamp() != null) {
+              if (uid == null || uid.equals(ClusterView.uidOf(p)) || p.getMetadata().getDeletionTimestamp() != null
+                  || !selector.matches(ClusterView.labels(p))) {
                 return;
               }
               replacement.accumulateAndGet(p, (a, b) -> a == null || !created(b).isBefore(created(a)) ? b : a);
@@ -268,7 +291,7 @@ public final class ClusterActions {
     }
     try {
       Optional<Pod> old = informer.getStore().list().stream()
-          .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
+          .filter(p -> p.getMetadata().getDeletionTimestamp() == null && selector.matches(ClusterView.labels(p)))
           .max(Comparator.comparing(ClusterActions::created));
       if (old.isEmpty()) {
         return new PodRestart(PodRestart.Outcome.NO_POD, Optional.empty(), Optional.empty(),
@@ -284,7 +307,8 @@ public final class ClusterActions {
       }
       // A replacement may have appeared between the delete and the uid being known to the handler.
       informer.getStore().list().forEach(p -> {
-        if (!oldUid.get().equals(ClusterView.uidOf(p)) && p.getMetadata().getDeletionTimestamp() == null) {
+        if (!oldUid.get().equals(ClusterView.uidOf(p)) && p.getMetadata().getDeletionTimestamp() == null
+            && selector.matches(ClusterView.labels(p))) {
           replacement.accumulateAndGet(p, (a, b) -> a == null || !created(b).isBefore(created(a)) ? b : a);
           if (ClusterView.pod(p).state().ready()) {
             replacementReady.complete(p);
@@ -352,9 +376,13 @@ public final class ClusterActions {
 
   // ------------------------------------------------------------------ helpers
 
+  /** The service's pods by its selector, matched here so that any selector works against any API server. */
   private List<Pod> podsOf(ServiceSpec spec) {
-    return client.pods().inNamespace(spec.namespace()).withLabel(ClusterView.INSTANCE, spec.releaseName())
-        .list().getItems();
+    PodSelector selector = ClusterView.selectorOf(spec, selectors);
+    List<Pod> pods = selector.isInstanceOf(spec.releaseName())
+        ? client.pods().inNamespace(spec.namespace()).withLabel(ClusterView.INSTANCE, spec.releaseName()).list().getItems()
+        : client.pods().inNamespace(spec.namespace()).list().getItems();
+    return pods.stream().filter(p -> selector.matches(ClusterView.labels(p))).toList();
   }
 
   /** The container named after the chart (the pod's {@code app.kubernetes.io/name}), else the first. */

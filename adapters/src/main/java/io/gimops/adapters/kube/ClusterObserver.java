@@ -48,10 +48,11 @@ import java.util.function.Supplier;
  * <p>How it works:
  * <ol>
  *   <li>For each namespace of the environment (one per service, or one shared), one informer per
- *       kind: Deployments, StatefulSets, Pods ({@code app.kubernetes.io/instance} set) and Helm's
- *       release Secrets ({@code owner=helm}). No Jobs: GIM runs its migration and transformation
- *       jobs inside its own pod, and says so by turning Ready; the Info Mart database says the
- *       rest (see {@code io.gimops.adapters.postgres.EtlHistory}).
+ *       kind: Deployments, StatefulSets, Pods (those with {@code app.kubernetes.io/instance} set
+ *       while every service there is selected by it, else all, matched to each service by its
+ *       {@link PodSelector}) and Helm's release Secrets ({@code owner=helm}). No Jobs: GIM runs its
+ *       migration and transformation jobs inside its own pod, and says so by turning Ready; the
+ *       Info Mart database says the rest (see {@code io.gimops.adapters.postgres.EtlHistory}).
  *   <li>Every informer callback asks for a recompute; recomputes run on the observer's one thread
  *       and coalesce. A recompute builds each service's state from the informers' caches (release
  *       Secrets are decoded once per resource version), compares it with the previous one, and
@@ -83,6 +84,7 @@ public final class ClusterObserver implements AutoCloseable {
   private final Environment environment;
   private final Clock clock;
   private final Optional<MetricsSource> metrics;
+  private final Map<ServiceKind, PodSelector> selectors;
   private final Duration healthCheckEvery;
   private final Duration watchGrace;
 
@@ -114,6 +116,7 @@ public final class ClusterObserver implements AutoCloseable {
     this.environment = b.environment;
     this.clock = b.clock;
     this.metrics = Optional.ofNullable(b.metrics);
+    this.selectors = Map.copyOf(b.selectors);
     this.healthCheckEvery = b.healthCheckEvery;
     this.watchGrace = b.watchGrace;
     this.changes = new ChangeDetector(environment.name());
@@ -136,6 +139,7 @@ public final class ClusterObserver implements AutoCloseable {
     private final Environment environment;
     private Clock clock = Clock.systemUTC();
     private MetricsSource metrics;
+    private final Map<ServiceKind, PodSelector> selectors = new EnumMap<>(ServiceKind.class);
     private Duration healthCheckEvery = Duration.ofSeconds(1);
     private Duration watchGrace = Duration.ofSeconds(3);
 
@@ -153,6 +157,15 @@ public final class ClusterObserver implements AutoCloseable {
     /** Where metric presence and GIM's backlog come from; without one they are unknown. */
     public Builder metrics(MetricsSource source) {
       this.metrics = source;
+      return this;
+    }
+
+    /**
+     * Which pods are each service's, for charts that label their pods otherwise than with the
+     * release's {@code app.kubernetes.io/instance} (the default for a service not named).
+     */
+    public Builder podSelectors(Map<ServiceKind, PodSelector> selectors) {
+      this.selectors.putAll(selectors);
       return this;
     }
 
@@ -206,10 +219,15 @@ public final class ClusterObserver implements AutoCloseable {
     Set<String> namespaces = new LinkedHashSet<>();
     environment.inCycleOrder().forEach(s -> namespaces.add(s.namespace()));
     for (String ns : namespaces) {
+      // The API server filters by the instance label when every service here is selected by it;
+      // a service with its own selector needs the namespace's pods, matched here.
+      boolean byInstance = environment.inCycleOrder().stream().filter(s -> s.namespace().equals(ns))
+          .allMatch(s -> ClusterView.selectorOf(s, selectors).isInstanceOf(s.releaseName()));
       deployments.add(slot("deployments in " + ns, () -> client.apps().deployments().inNamespace(ns).runnableInformer(0), now));
       statefulSets.add(slot("statefulsets in " + ns, () -> client.apps().statefulSets().inNamespace(ns).runnableInformer(0), now));
       pods.add(slot("pods in " + ns,
-          () -> client.pods().inNamespace(ns).withLabel(ClusterView.INSTANCE).runnableInformer(0), now));
+          () -> byInstance ? client.pods().inNamespace(ns).withLabel(ClusterView.INSTANCE).runnableInformer(0)
+              : client.pods().inNamespace(ns).runnableInformer(0), now));
       secrets.add(slot("helm releases in " + ns,
           () -> client.secrets().inNamespace(ns).withLabel(HelmReleaseReader.OWNER_LABEL, "helm").runnableInformer(0), now));
     }
@@ -273,15 +291,18 @@ public final class ClusterObserver implements AutoCloseable {
     }
     MetricPresence presence;
     List<io.gimops.policies.domain.BacklogSample> backlog;
+    List<io.gimops.policies.domain.ConditionReading> conditions;
     try {
       presence = metrics.get().presence(s.kind());
       backlog = s.kind() == ServiceKind.GIM ? metrics.get().backlog(s.kind()) : List.of();
+      conditions = metrics.get().conditions(s.kind());
     } catch (RuntimeException e) {
       LOG.log(System.Logger.Level.WARNING, "metrics source failed for " + s.kind().id(), e);
       return s;
     }
     return s.toBuilder().metrics(presence == null ? MetricPresence.UNKNOWN : presence)
-        .backlog(backlog == null ? List.of() : backlog).build();
+        .backlog(backlog == null ? List.of() : backlog)
+        .conditions(conditions == null ? List.of() : conditions).build();
   }
 
   /**
@@ -382,7 +403,7 @@ public final class ClusterObserver implements AutoCloseable {
       return;
     }
     ClusterView view = ClusterView.of(environment, new ClusterView.Inputs(
-        items(deployments), items(statefulSets), items(pods), items(secrets)), this::decode);
+        items(deployments), items(statefulSets), items(pods), items(secrets)), this::decode, selectors);
     pruneDecoded();
     List<ClusterEvent> events = changes.next(view, clock.instant());
     Published p = published;

@@ -39,7 +39,7 @@ import java.util.function.Function;
  */
 record ClusterView(Map<ServiceKind, ServiceView> services) {
 
-  static final String INSTANCE = "app.kubernetes.io/instance";
+  static final String INSTANCE = PodSelector.INSTANCE;
   static final String CHART = "helm.sh/chart";
 
   static final ClusterView EMPTY = new ClusterView(Map.of());
@@ -66,9 +66,18 @@ record ClusterView(Map<ServiceKind, ServiceView> services) {
       Optional<String> unreliable) {}
 
   static ClusterView of(Environment env, Inputs objects, Function<Secret, HelmReleaseReader.Decoded> decoder) {
+    return of(env, objects, decoder, Map.of());
+  }
+
+  /**
+   * @param selectors which pods and workloads are each service's; a service not named here is
+   *     selected by its release's {@code app.kubernetes.io/instance} label
+   */
+  static ClusterView of(Environment env, Inputs objects, Function<Secret, HelmReleaseReader.Decoded> decoder,
+      Map<ServiceKind, PodSelector> selectors) {
     Map<ServiceKind, ServiceView> views = new EnumMap<>(ServiceKind.class);
     for (ServiceSpec spec : env.inCycleOrder()) {
-      views.put(spec.kind(), service(spec, objects, decoder));
+      views.put(spec.kind(), service(spec, objects, decoder, selectorOf(spec, selectors)));
     }
     return new ClusterView(views);
   }
@@ -77,8 +86,14 @@ record ClusterView(Map<ServiceKind, ServiceView> services) {
     return Optional.ofNullable(services.get(kind));
   }
 
+  /** The service's configured selector, else its release's instance label. */
+  static PodSelector selectorOf(ServiceSpec spec, Map<ServiceKind, PodSelector> selectors) {
+    PodSelector s = selectors.get(spec.kind());
+    return s != null ? s : PodSelector.instance(spec.releaseName());
+  }
+
   private static ServiceView service(ServiceSpec spec, Inputs objects,
-      Function<Secret, HelmReleaseReader.Decoded> decoder) {
+      Function<Secret, HelmReleaseReader.Decoded> decoder, PodSelector selector) {
     String ns = spec.namespace();
     String release = spec.releaseName();
 
@@ -95,14 +110,14 @@ record ClusterView(Map<ServiceKind, ServiceView> services) {
     int ready = 0;
     Optional<Version> templateVersion = Optional.empty();
     for (Deployment d : objects.deployments()) {
-      if (ns.equals(namespaceOf(d)) && belongs(d, d.getSpec() == null ? null : d.getSpec().getTemplate(), release)) {
+      if (ns.equals(namespaceOf(d)) && belongs(d, d.getSpec() == null ? null : d.getSpec().getTemplate(), selector)) {
         desired += d.getSpec() == null || d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas();
         ready += d.getStatus() == null || d.getStatus().getReadyReplicas() == null ? 0 : d.getStatus().getReadyReplicas();
         templateVersion = templateVersion.or(() -> chartVersion(templateLabels(d.getSpec().getTemplate())));
       }
     }
     for (StatefulSet s : objects.statefulSets()) {
-      if (ns.equals(namespaceOf(s)) && belongs(s, s.getSpec() == null ? null : s.getSpec().getTemplate(), release)) {
+      if (ns.equals(namespaceOf(s)) && belongs(s, s.getSpec() == null ? null : s.getSpec().getTemplate(), selector)) {
         desired += s.getSpec() == null || s.getSpec().getReplicas() == null ? 1 : s.getSpec().getReplicas();
         ready += s.getStatus() == null || s.getStatus().getReadyReplicas() == null ? 0 : s.getStatus().getReadyReplicas();
         templateVersion = templateVersion.or(() -> chartVersion(templateLabels(s.getSpec().getTemplate())));
@@ -110,7 +125,7 @@ record ClusterView(Map<ServiceKind, ServiceView> services) {
     }
 
     List<PodView> pods = objects.pods().stream()
-        .filter(p -> ns.equals(namespaceOf(p)) && release.equals(labels(p).get(INSTANCE)))
+        .filter(p -> ns.equals(namespaceOf(p)) && selector.matches(labels(p)))
         .map(ClusterView::pod)
         .sorted(Comparator.comparing((PodView p) -> p.state().name()))
         .toList();
@@ -221,8 +236,9 @@ record ClusterView(Map<ServiceKind, ServiceView> services) {
     return Version.isValid(v) ? Optional.of(Version.parse(v)) : Optional.empty();
   }
 
-  private static boolean belongs(HasMetadata workload, PodTemplateSpec template, String release) {
-    return release.equals(labels(workload).get(INSTANCE)) || release.equals(templateLabels(template).get(INSTANCE));
+  /** A workload is the service's when it, or the pods it makes, match the service's selector. */
+  static boolean belongs(HasMetadata workload, PodTemplateSpec template, PodSelector selector) {
+    return selector.matches(labels(workload)) || selector.matches(templateLabels(template));
   }
 
   private static Map<String, String> templateLabels(PodTemplateSpec t) {

@@ -21,4 +21,12 @@ public interface MetricsSource {
   default List<BacklogSample> backlog(ServiceKind service) {
     return List.of();
   }
+
+  /**
+   * What the service's configured success conditions last read, one reading per condition (a
+   * condition not answered yet is an unknown reading, never left out); none configured: empty.
+   */
+  default List<io.gimops.policies.domain.ConditionReading> conditions(ServiceKind service) {
+    return List.of();
+  }
 }

@@ -307,10 +307,13 @@ class ClusterObserverTest {
   }
 
   @Test
-  @DisplayName("a metrics source, when given, fills metric presence and GIM's backlog at snapshot time")
+  @DisplayName("a metrics source, when given, fills metric presence, GIM's backlog and the success conditions at snapshot time")
   void metricsSource() throws Exception {
     installAll("gim", "gsp", "gca");
     BacklogSample sample = new BacklogSample(Instant.parse("2026-11-03T10:00:00Z"), 12.5);
+    var flink = io.gimops.policies.domain.ConditionReading.of(new io.gimops.policies.domain.SuccessCondition(
+        "Flink jobs running", "max(flink_jobmanager_numRunningJobs)", io.gimops.policies.domain.SuccessCondition
+            .Comparison.GE, 1), List.of(0.0));
     observer = ClusterObserver.builder(cluster.newClient(), Environment.standard("dev", "kind-dev", false))
         .healthCheckEvery(Duration.ofMillis(50))
         .metrics(new MetricsSource() {
@@ -323,11 +326,18 @@ class ClusterObserverTest {
           public List<BacklogSample> backlog(ServiceKind service) {
             return List.of(sample);
           }
+
+          @Override
+          public List<io.gimops.policies.domain.ConditionReading> conditions(ServiceKind service) {
+            return service == ServiceKind.GSP ? List.of(flink) : List.of();
+          }
         })
         .start();
     assertThat(observer.awaitHealthy(WAIT)).isTrue();
 
     ClusterSnapshot snap = observer.snapshot();
+    assertThat(snap.service(ServiceKind.GSP).conditions()).containsExactly(flink);
+    assertThat(snap.service(ServiceKind.GIM).conditions()).isEmpty();
     assertThat(snap.service(ServiceKind.GIM).metrics()).isEqualTo(MetricPresence.PRESENT);
     assertThat(snap.service(ServiceKind.GIM).backlog()).containsExactly(sample);
     assertThat(snap.service(ServiceKind.GSP).backlog()).isEmpty();

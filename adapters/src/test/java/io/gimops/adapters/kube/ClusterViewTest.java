@@ -124,6 +124,30 @@ class ClusterViewTest {
         .containsExactly(ClusterEvent.Kind.POD_PENDING, ClusterEvent.Kind.POD_IMAGE_PULL_FAILURE);
   }
 
+  @Test
+  @DisplayName("a chart that labels its pods otherwise is seen through its configured selector, and only then")
+  void podsAndWorkloadsByAConfiguredSelector() {
+    Map<String, String> gcaLabels = Map.of("servicename", "gca", "release", "gca", "helm.sh/chart", "gca-100.0.100_2300");
+    Pod p = new PodBuilder(pod("gca", "gca-5f-x", "gca", "gca", "100.0.100+2300")).editMetadata()
+        .withLabels(gcaLabels).endMetadata().build();
+    p = withStatus(p, ready(p));
+    var d = Workloads.deployment("gca", "gca", "gca", "100.0.100+2300", 1, 1);
+    d.getMetadata().setLabels(gcaLabels);
+    d.getSpec().getTemplate().getMetadata().setLabels(gcaLabels);
+    var inputs = new ClusterView.Inputs(List.of(d), List.of(), List.of(p), List.of());
+
+    var byDefault = ClusterView.of(env, inputs, reader::decode).service(ServiceKind.GCA).orElseThrow().state();
+    assertThat(byDefault.pods()).isEmpty();
+    assertThat(byDefault.desiredReplicas()).isZero();
+
+    var bySelector = ClusterView.of(env, inputs, reader::decode,
+        Map.of(ServiceKind.GCA, PodSelector.parse("servicename=gca,release=gca"))).service(ServiceKind.GCA).orElseThrow()
+        .state();
+    assertThat(bySelector.pods()).extracting(PodState::name).containsExactly("gca-5f-x");
+    assertThat(bySelector.desiredReplicas()).isEqualTo(1);
+    assertThat(bySelector.readyReplicas()).isEqualTo(1);
+  }
+
   private ClusterView view(List<Secret> secrets, Pod... pods) {
     return ClusterView.of(env, new ClusterView.Inputs(List.of(), List.of(), List.of(pods), secrets), reader::decode);
   }

@@ -47,7 +47,13 @@ class PrometheusMetricsTest {
     try (LocalPrometheus prometheus = LocalPrometheus.start(work, Map.of("gim", List.of(up), "gsp", List.of(down),
         "gca", List.of(up)), Duration.ofSeconds(1))) {
       PrometheusClient client = new PrometheusClient(vertx, URI.create(prometheus.url()), Duration.ofSeconds(2), 2);
-      try (PrometheusMetrics metrics = new PrometheusMetrics(vertx, client, PrometheusMetrics.Queries.defaults(),
+      // The jobs are named after the services here; real ones are found by namespace and pod (SignalQueries).
+      Map<ServiceKind, SignalQueries> byJob = new java.util.EnumMap<>(ServiceKind.class);
+      for (ServiceKind k : ServiceKind.values()) {
+        byJob.put(k, new SignalQueries("up{job=\"" + k.id() + "\"}", k == ServiceKind.GIM
+            ? java.util.Optional.of("max(gim_kafka_timestamp_behind)") : java.util.Optional.empty(), List.of()));
+      }
+      try (PrometheusMetrics metrics = new PrometheusMetrics(vertx, client, byJob,
           Clock.systemUTC(), Duration.ofSeconds(1), Duration.ofSeconds(10))) {
         // Each job's first scrape lands at its own moment: wait for all three.
         await().atMost(Duration.ofSeconds(40)).until(() -> metrics.presence(ServiceKind.GIM) == MetricPresence.PRESENT

@@ -514,7 +514,10 @@ final class OperationRun implements Runnable {
   private Optional<Prompt> verificationPrompt(ServiceKind service, Optional<StepRecord> action,
       List<Verification.Remedy> remedies) {
     List<Prompt.Choice> choices = new ArrayList<>();
-    boolean wasUpgrade = action.map(a -> a.step() instanceof PlanStep.HelmUpgrade).orElse(false);
+    // A re-install of an earlier package is a rollback: going back from it to the broken
+    // revision is no remedy, as after helm rollback.
+    boolean wasUpgrade = action.map(a -> a.step() instanceof PlanStep.HelmUpgrade).orElse(false)
+        && !(op.request() instanceof LifecycleRequest.Reinstall);
     OptionalInt back = action.map(StepRecord::revisionBefore).orElse(OptionalInt.empty());
     if (remedies.contains(Verification.Remedy.ROLL_BACK) && wasUpgrade && back.isPresent()) {
       choices.add(Prompt.action("Roll back " + service.id() + " to revision " + back.getAsInt(),
@@ -538,7 +541,7 @@ final class OperationRun implements Runnable {
    */
   private Optional<Prompt> rollbackPrompt(ServiceKind service, int i, ReleaseHistory after) {
     StepRecord failed = op.steps().get(i);
-    if (!(failed.step() instanceof PlanStep.HelmUpgrade)) {
+    if (!(failed.step() instanceof PlanStep.HelmUpgrade) || op.request() instanceof LifecycleRequest.Reinstall) {
       return Optional.empty();
     }
     Optional<StepRecord> own = ownReleaseStep(i, service);
@@ -626,6 +629,10 @@ final class OperationRun implements Runnable {
     Instant now = orchestrator.now();
     String text = op.summary() + ": done, " + op.steps().size() + " steps"
         + (op.cancelledBy().isPresent() ? " (the cancel came after the last step had started)" : "");
+    if (op.request() instanceof LifecycleRequest.UpdateExportViews && !op.steps().isEmpty()) {
+      // The result people read says what the command did and the vendor's next step (ClusterActions words it).
+      text = op.summary() + ": " + String.join("; ", op.steps().get(op.steps().size() - 1).detail());
+    }
     commit(op.withOutcome(Reminders.with(text, op, false), now).moveTo(OperationState.SUCCEEDED, now),
         o -> List.of(new OperationEvent.Finished(o)));
     op.remedyFor().ifPresent(original -> orchestrator.remedied(original, op));

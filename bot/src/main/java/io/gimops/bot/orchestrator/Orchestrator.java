@@ -544,21 +544,11 @@ public final class Orchestrator implements AutoCloseable {
   }
 
   /**
-   * Pre-flight, then takes the environment's lock and starts the plan: refuses with the list when
-   * a package or values file of any step is missing from its directory (before the first helm
-   * call, not after GIM and GSP were upgraded), and (rule 4) when another operation holds the lock.
+   * Takes the environment's lock and starts the plan; refuses (rule 4) when another operation holds
+   * it. The decision just made includes the pre-flight ({@link #preflight}).
    */
   private Submission begin(Operation op) {
     Instant now = now();
-    List<String> missing = environments.get(op.environment()).helm().missingFiles(op.plan());
-    if (!missing.isEmpty()) {
-      String why = "Pre-flight (the vendor's preparatory steps 2 and 3: the package and the values file are"
-          + " available): nothing was run, because " + String.join("; ", missing)
-          + ". Put them there, then ask again.";
-      Operation refused = commit(op, op.withOutcome(why, now).moveTo(OperationState.REFUSED, now), List.of());
-      publish(new OperationEvent.Finished(refused));
-      return new Submission.Refused(why, Optional.empty());
-    }
     Optional<String> holder = locks.acquire(op.environment(), op.id(), op.summary());
     if (holder.isPresent() && !holder.get().equals(op.id())) {
       String why = "Rule 4 (one operation at a time): operation " + holder.get()
@@ -847,8 +837,31 @@ public final class Orchestrator implements AutoCloseable {
           .map(o -> new ActiveOperation(o.id(), o.environment(), o.summary(), o.requestedBy(), o.createdAt()))
           .toList();
     }
-    return engine.decide(new DecisionInput(request, actor, channel, env.environment(), env.snapshot(),
-        catalog, access, active, override, c));
+    return preflight(engine.decide(new DecisionInput(request, actor, channel, env.environment(), env.snapshot(),
+        catalog, access, active, override, c)), env);
+  }
+
+  /**
+   * Pre-flight, part of every decision (a plan, a request, its confirmation): a plan whose package
+   * or values file is missing from its directory is refused with the list, by rule 7 (the vendor's
+   * preparatory steps 2 and 3: the package and the values file are available), before anyone
+   * confirms and long before the first helm call. The engine is pure; the files are the bot's to see.
+   */
+  private static Decision preflight(Decision d, EnvironmentRuntime env) {
+    if (d.plan().isEmpty()) {
+      return d;
+    }
+    List<String> missing = env.helm().missingFiles(d.plan().steps());
+    if (missing.isEmpty()) {
+      return d;
+    }
+    List<Finding> findings = new ArrayList<>(d.findings());
+    for (String m : missing) {
+      findings.add(Finding.fail(io.gimops.policies.decision.Rule.R7_PREPARATION, "pre-flight: " + m
+          + "; nothing runs until every package and values file of the plan is there"));
+    }
+    return new Decision(Decision.Outcome.REFUSED, d.request(), d.environment(), d.actor(), findings, d.plan(),
+        List.of(), d.override(), d.confirmedBy(), d.secondApprover(), d.decidedAt());
   }
 
   private void auditDecision(Decision d, Optional<String> opId, String channel, String what) {

@@ -44,6 +44,7 @@ public final class SandboxWorld implements AutoCloseable, Console.SandboxControl
 
   public static final String ENVIRONMENT = "sandbox";
   public static final String CHANNEL = "console";
+
   private static final System.Logger LOG = System.getLogger(SandboxWorld.class.getName());
 
   /** The ways {@code sandbox break} can break a release, and what each injects. */
@@ -242,6 +243,8 @@ public final class SandboxWorld implements AutoCloseable, Console.SandboxControl
         .append("\n    production: false\n    channels: [").append(CHANNEL).append("]\n");
     infoMart.ifPresent(url -> y.append("    postgres:\n      url: ").append(quote(url)).append("\n      user: ")
         .append(INFO_MART_USER).append('\n'));
+    // The sample GCA chart labels its pods servicename/release, not app.kubernetes.io/instance.
+    y.append("    signals:\n      gca:\n        podSelector: ").append(quote(io.gimops.sandbox.charts.SampleCharts.GCA_POD_SELECTOR)).append('\n');
     y.append("catalog:\n");
     for (ServiceKind k : ServiceKind.values()) {
       for (Release r : catalog.releases(k)) {

@@ -109,6 +109,12 @@ public final class KafkaBacklog implements MetricsSource, AutoCloseable {
     return primary.map(p -> p.presence(service)).orElse(MetricPresence.UNKNOWN);
   }
 
+  /** The primary's: Kafka cannot say whether a service's success conditions hold. */
+  @Override
+  public List<io.gimops.policies.domain.ConditionReading> conditions(ServiceKind service) {
+    return primary.map(p -> p.conditions(service)).orElse(List.of());
+  }
+
   @Override
   public List<BacklogSample> backlog(ServiceKind service) {
     List<BacklogSample> fromPrimary = primary.map(p -> p.backlog(service)).orElse(List.of());

@@ -119,9 +119,10 @@ public final class Bot implements AutoCloseable {
       for (Environment env : config.environmentModels()) {
         KubernetesClient client = client(config, Optional.of(env.kubeContext()).filter(c -> !c.isBlank()));
         resources.add(client);
-        Optional<MetricsSource> metrics = metrics(config, client, env, clock);
         BotConfig.Env envConfig = config.environments().stream().filter(e -> e.name().equals(env.name())).findFirst()
             .orElseThrow();
+        SignalsConfig signals = envConfig.signalsOrDefaults();
+        Optional<MetricsSource> metrics = metrics(config, client, env, clock, signals);
         Map<ThirdParty, java.util.function.Supplier<ThirdPartyState>> checks = new java.util.EnumMap<>(ThirdParty.class);
         if (envConfig.kafka().isPresent()) {
           BotConfig.EnvKafka ek = envConfig.kafka().get();
@@ -141,7 +142,8 @@ public final class Bot implements AutoCloseable {
           checks.put(ThirdParty.POSTGRESQL, envConfig.postgres().get().check(variables)::check);
           infoMart = envConfig.postgres().get().etlHistory(variables)::read;
         }
-        ClusterObserver.Builder ob = ClusterObserver.builder(client, env).clock(clock);
+        Map<ServiceKind, io.gimops.adapters.kube.PodSelector> selectors = signals.podSelectors(env);
+        ClusterObserver.Builder ob = ClusterObserver.builder(client, env).clock(clock).podSelectors(selectors);
         metrics.ifPresent(ob::metrics);
         ClusterObserver observer = ob.start();
         resources.add(observer);
@@ -163,7 +165,7 @@ public final class Bot implements AutoCloseable {
         } else {
           thirdParty = asserted.isEmpty() ? ThirdPartyProbe.NONE : () -> asserted;
         }
-        b.environment(new EnvironmentRuntime(env, observer, helm, new ClusterActions(client, env),
+        b.environment(new EnvironmentRuntime(env, observer, helm, new ClusterActions(client, env, selectors),
             new HelmReleases(client), thirdParty, infoMart));
       }
       phases.append("wired ").append(ms(t0)).append(" ms");
@@ -315,7 +317,8 @@ public final class Bot implements AutoCloseable {
         "HELM_DATA_HOME", work.resolve("helm/data").toString());
   }
 
-  private Optional<MetricsSource> metrics(BotConfig config, KubernetesClient client, Environment env, Clock clock) {
+  private Optional<MetricsSource> metrics(BotConfig config, KubernetesClient client, Environment env, Clock clock,
+      SignalsConfig signals) {
     if (config.metrics().isEmpty()) {
       return Optional.empty();
     }
@@ -326,7 +329,7 @@ public final class Bot implements AutoCloseable {
       io.gimops.adapters.metrics.PrometheusMetrics m = new io.gimops.adapters.metrics.PrometheusMetrics(vertx,
           new io.gimops.adapters.metrics.PrometheusClient(vertx, java.net.URI.create(url.endsWith("/") ? url : url + "/"),
               Duration.ofSeconds(5), 2),
-          io.gimops.adapters.metrics.PrometheusMetrics.Queries.defaults(), clock, every,
+          signals.queries(env), clock, every,
           config.policySettings().backlog().window());
       resources.add(m);
       return Optional.of(m);

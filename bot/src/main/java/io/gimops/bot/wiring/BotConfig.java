@@ -243,10 +243,20 @@ public record BotConfig(
   public record Helm(String binary, String charts, Optional<String> values, Optional<String> killMargin,
       Optional<List<String>> extraUpgradeArgs) {}
 
-  /** One environment: a kube context with GIM, GSP and GCA. */
+  /**
+   * One environment: a kube context with GIM, GSP and GCA.
+   *
+   * @param signals what verification reads there: pod selectors, queries, success conditions
+   */
   public record Env(String name, Optional<String> context, Optional<Boolean> production,
       Optional<String> sharedNamespace, Optional<List<String>> channels, Optional<EnvKafka> kafka,
-      Optional<EnvPostgres> postgres) {}
+      Optional<EnvPostgres> postgres, Optional<SignalsConfig> signals) {
+
+    /** The {@code signals} section, or every default. */
+    public SignalsConfig signalsOrDefaults() {
+      return signals == null ? SignalsConfig.DEFAULTS : signals.orElse(SignalsConfig.DEFAULTS);
+    }
+  }
 
   /** A release in the catalog: {@code service}, {@code version}, whether it changes the schema. */
   public record CatalogEntry(String service, String version, Optional<Boolean> schemaChange) {}

@@ -44,15 +44,24 @@ class ProcedureTest extends OneBotInTheSandbox {
     Version gcaTarget = sandbox.world().catalog().latest(ServiceKind.GCA).orElseThrow().version();
     Path gca = sandbox.world().charts().chart("gca", gcaTarget);
     Path aside = gca.resolveSibling("aside.bin");
+    // Asked while the package is missing: refused at once, with the list, by rule 7.
     Files.move(gca, aside, StandardCopyOption.REPLACE_EXISTING);
     try {
-      Operation op = accepted(join(o.submit(request(new LifecycleRequest.UpgradeCycle()))));
-      assertThat(op.state()).isEqualTo(OperationState.AWAITING_CONFIRMATION);
+      Submission early = join(o.submit(request(new LifecycleRequest.UpgradeCycle())));
+      assertThat(early).isInstanceOf(Submission.Refused.class);
+      assertThat(((Submission.Refused) early).message()).contains("rule 7", "pre-flight",
+          gca.getFileName().toString(), "(gca)", "nothing runs");
+    } finally {
+      Files.move(aside, gca);
+    }
+    // Gone between the request and its confirmation: the confirmation's decision refuses it.
+    Operation op = accepted(join(o.submit(request(new LifecycleRequest.UpgradeCycle()))));
+    assertThat(op.state()).isEqualTo(OperationState.AWAITING_CONFIRMATION);
+    Files.move(gca, aside, StandardCopyOption.REPLACE_EXISTING);
+    try {
       Submission s = join(o.confirm(op.id(), key(), OPERATOR, Confirmations.confirmedBy(OPERATOR)));
-
       assertThat(s).isInstanceOf(Submission.Refused.class);
-      assertThat(((Submission.Refused) s).message()).contains("Pre-flight", "nothing was run",
-          gca.getFileName().toString(), "(gca)");
+      assertThat(((Submission.Refused) s).message()).contains("pre-flight", gca.getFileName().toString());
       assertThat(o.operation(op.id()).orElseThrow().state()).isEqualTo(OperationState.REFUSED);
       assertThat(sandbox.helmCalls()).as("not one helm call: GIM and GSP are untouched").isEmpty();
     } finally {
@@ -158,6 +167,24 @@ class ProcedureTest extends OneBotInTheSandbox {
     assertThat(gsp.status()).isEqualTo(io.gimops.policies.domain.HelmStatus.DEPLOYED);
     assertThat(done.steps()).allMatch(io.gimops.bot.operation.StepRecord::done);
     assertThat(done.summary()).isEqualTo("roll back gsp by re-installing " + earlier);
+  }
+
+  @Test
+  @Order(6)
+  void aReinstallThatDoesNotVerifyOffersNoWayBackToTheBrokenRevisionAndSaysToCallCustomerCare() {
+    List<Version> versions = io.gimops.sandbox.charts.SampleCharts.versions("gsp");
+    Version newer = versions.get(versions.size() - 2);
+    Version earlier = versions.get(versions.size() - 3);
+    run(LifecycleRequest.Upgrade.toLatest(ServiceKind.GSP), OperationState.SUCCEEDED);
+    sandbox.world().controller().inject(ServiceKind.GSP, earlier, io.gimops.sandbox.kubelet.Failure.CRASH_LOOP);
+    try {
+      Operation failed = run(new LifecycleRequest.Reinstall(ServiceKind.GSP, earlier, java.util.Optional.empty()),
+          OperationState.FAILED);
+      assertThat(failed.prompt(Prompt.Kind.ROLLBACK)).as("no roll back to " + newer + "'s revision offered").isEmpty();
+      assertThat(failed.outcome().orElseThrow()).contains("Contact Genesys Customer Care");
+    } finally {
+      sandbox.world().fix(ServiceKind.GSP);
+    }
   }
 
   private Operation run(LifecycleRequest r, OperationState... end) {

@@ -8,7 +8,8 @@ import java.util.Optional;
 /**
  * One service as the cluster last showed it: its Helm release (status, current revision, the
  * version deployed, the revision history), its workload (desired and ready replicas, pods), its
- * metrics and, for GIM, its backlog samples and its migration as far as it is known.
+ * metrics and, for GIM, its backlog samples and its migration as far as it is known; and what its
+ * configured success conditions last read (none configured: empty).
  *
  * <p>GIM runs its migration and transformation jobs inside its own pod: the cluster shows no
  * Job for them. What the cluster shows of the transformation is GIM's readiness ("The GIM service
@@ -28,7 +29,8 @@ public record ServiceState(
     MetricPresence metrics,
     List<BacklogSample> backlog,
     List<RevisionRecord> history,
-    MigrationState migration) {
+    MigrationState migration,
+    List<ConditionReading> conditions) {
 
   public ServiceState {
     Objects.requireNonNull(kind, "kind");
@@ -39,6 +41,7 @@ public record ServiceState(
     backlog = backlog.stream().sorted(Comparator.comparing(BacklogSample::at)).toList();
     history = history.stream().sorted(Comparator.comparingInt(RevisionRecord::revision)).toList();
     Objects.requireNonNull(migration, "migration");
+    conditions = List.copyOf(conditions);
     if (installed && deployedVersion.isEmpty()) {
       throw new IllegalArgumentException(kind.id() + " is installed, so it has a deployed version");
     }
@@ -46,7 +49,7 @@ public record ServiceState(
 
   public static ServiceState notInstalled(ServiceKind kind) {
     return new ServiceState(kind, false, HelmStatus.UNINSTALLED, 0, Optional.empty(), 0, 0,
-        List.of(), MetricPresence.ABSENT, List.of(), List.of(), MigrationState.UNKNOWN);
+        List.of(), MetricPresence.ABSENT, List.of(), List.of(), MigrationState.UNKNOWN, List.of());
   }
 
   public Optional<RevisionRecord> revisionRecord(int number) {
@@ -75,6 +78,7 @@ public record ServiceState(
     private List<BacklogSample> backlog;
     private List<RevisionRecord> history;
     private MigrationState migration;
+    private List<ConditionReading> conditions;
 
     private Builder(ServiceState s) {
       kind = s.kind;
@@ -89,6 +93,7 @@ public record ServiceState(
       backlog = s.backlog;
       history = s.history;
       migration = s.migration;
+      conditions = s.conditions;
     }
 
     /** Marks the release installed at a revision and version. */
@@ -136,9 +141,15 @@ public record ServiceState(
       return this;
     }
 
+    /** What the service's success conditions last read (see {@code rules.SuccessConditions}). */
+    public Builder conditions(List<ConditionReading> conditions) {
+      this.conditions = conditions;
+      return this;
+    }
+
     public ServiceState build() {
       return new ServiceState(kind, installed, helmStatus, revision, deployedVersion, desiredReplicas,
-          readyReplicas, pods, metrics, backlog, history, migration);
+          readyReplicas, pods, metrics, backlog, history, migration, conditions);
     }
   }
 }

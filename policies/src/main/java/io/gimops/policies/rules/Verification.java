@@ -28,11 +28,12 @@ import java.util.List;
  *       transformation job has completed successfully". GIM runs that job (and the migration)
  *       inside its pod, so no Kubernetes Job is asked for.
  *   <li>For GIM, when the Info Mart database is configured ({@link EtlEvidence}): a
- *       {@code Job_TransformGIM} completed since the evidence's {@code since} (helm's end), and after a schema change a
- *       {@code Job_MigrateGIM} completed since then. Without a database the migration is "not
+ *       {@code Job_TransformGIM} completed since the evidence's {@code since} (helm's end), and
+ *       after a schema change a {@code Job_MigrateGIM} completed since then. Without a database the migration is "not
  *       checked" and neither passes nor fails; a database that cannot be read is unknown, never
  *       healthy (waited for, then fails at the deadline).
- *   <li>Metrics are present.
+ *   <li>Metrics are present, and the service's configured success conditions hold (see
+ *       {@link SuccessConditions}; unknown is unmet).
  *   <li>For GIM, {@code gim_kafka_timestamp_behind} over samples taken since the action shows no
  *       growing backlog; growing fails, too few samples keeps waiting.
  *   <li>A migration that did not complete (failed, or did not run although GIM transformed) while
@@ -75,6 +76,12 @@ public final class Verification {
   }
 
   private Verification() {}
+
+  /** As {@link #verify(ServiceState, Version, boolean, Instant, Instant, Instant, PolicySettings, EtlEvidence)} without a database. */
+  public static Result verify(ServiceState s, Version expected, boolean schemaChange,
+      Instant actionStarted, Instant actionEnded, Instant now, PolicySettings settings) {
+    return verify(s, expected, schemaChange, actionStarted, actionEnded, now, settings, EtlEvidence.notConfigured());
+  }
 
   /**
    * @param actionStarted when the helm upgrade or rollback started
@@ -145,6 +152,7 @@ public final class Verification {
       unmet.add(s.metrics() == MetricPresence.ABSENT ? "no metrics (is the image available?)"
           : "metrics not checked yet");
     }
+    SuccessConditions.judge(s, passed, unmet);
 
     if (s.kind() == ServiceKind.GIM) {
       List<BacklogSample> since = s.backlog().stream().filter(b -> !b.at().isBefore(actionEnded)).toList();

@@ -35,6 +35,8 @@ import java.util.function.Supplier;
  *       group version.
  *   <li>Strategic merge patch and JSON merge patch are applied here ({@link Patches}) and stored
  *       with a PUT; JSON patch goes to the mock as it is.
+ *   <li>{@code pods/<name>/exec} is served over the WebSocket channel protocol ({@link PodExec});
+ *       the mock answers it with a plain 200.
  * </ol>
  *
  * <p>Like a real API server it also keeps the status of kinds with a status subresource when the
@@ -64,6 +66,7 @@ final class CompatibilityProxy implements Handler<HttpServerRequest> {
   private final ObjectMapper json;
   private final Discovery discovery;
   private final KubeProtobuf protobuf;
+  private final PodExec exec;
   private volatile String serverAddress = "";
   /** The last write in flight; only touched on the event loop. */
   private Future<?> writes = Future.succeededFuture();
@@ -75,6 +78,7 @@ final class CompatibilityProxy implements Handler<HttpServerRequest> {
     this.json = json;
     this.discovery = new Discovery(json);
     this.protobuf = new KubeProtobuf(json);
+    this.exec = new PodExec(mock, json);
   }
 
   /** The host:port clients reach this proxy on, which discovery reports. */
@@ -88,6 +92,10 @@ final class CompatibilityProxy implements Handler<HttpServerRequest> {
     String path = req.path();
     Optional<ApiPath> api = ApiPath.parse(path);
     if (req.method() == HttpMethod.GET && api.isEmpty() && answerOutsideTheMock(req, path)) {
+      return;
+    }
+    if (api.isPresent() && PodExec.isExec(api.get())) {
+      exec.handle(req, api.get(), (status, body) -> reply(req, new Reply(status, body)));
       return;
     }
     if (api.isPresent() && WatchBridge.isWatch(req, api.get())) {

@@ -67,7 +67,8 @@ import java.util.stream.Stream;
  *
  * <p>What it is not: nothing runs workloads (pods are the sandbox controller's job), no
  * admission, no OpenAPI schemas, no server-side apply, no {@code dryRun} writes, no
- * exec/attach/port-forward, no cascading namespace deletion, and label selectors support only
+ * attach/port-forward (exec runs only the scripted commands of {@link GimEntrypoint}, over
+ * WebSockets), no cascading namespace deletion, and label selectors support only
  * {@code =}, {@code ==}, {@code !=}, {@code key} and {@code !key} (the mock's). A new watch starts
  * with ADDED for every matching object, whatever resourceVersion it asks from.
  */
@@ -132,6 +133,7 @@ public final class EmbeddedApiServer implements AutoCloseable {
           .setHost(LOOPBACK)
           .setPort(0)
           .setHttp2ClearTextEnabled(false)
+          .setWebSocketSubProtocols(PodExec.PROTOCOLS)
           .setDecompressionSupported(true))
           .requestHandler(proxy)
           .listen(), "start the API proxy");

@@ -40,6 +40,13 @@ public final class SampleCharts {
   /** Every chart, services before their monitoring charts. */
   public static final List<String> CHARTS = List.of("gim", "gim-monitoring", "gsp", "gca", "gca-monitoring");
 
+  /**
+   * How the GCA chart labels its pods: {@code servicename} and {@code release}, without the
+   * {@code app.kubernetes.io/instance} the other charts set, as a real chart may. The sandbox's
+   * configuration gives gimops this selector ({@code {release}} is filled with the release name).
+   */
+  public static final String GCA_POD_SELECTOR = "servicename=gca,release={release}";
+
   /** The releases that take an {@code <release>-values.yaml} (the monitoring charts take none). */
   public static final List<String> RELEASES_WITH_VALUES = List.of("gim", "gsp", "gca");
 

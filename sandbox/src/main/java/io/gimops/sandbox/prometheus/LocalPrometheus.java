@@ -41,7 +41,46 @@ public final class LocalPrometheus implements AutoCloseable {
   }
 
   /**
-   * As above, with alerting rules (the YAML of a rule file) sent to an Alertmanager at
+   * One scrape target with the labels Prometheus puts on its series, as service discovery would
+   * (a PodMonitor's {@code namespace} and {@code pod}, a cluster label added by relabelling).
+   */
+  public record Target(String job, String address, Map<String, String> labels) {
+    public Target {
+      labels = Map.copyOf(labels);
+    }
+  }
+
+  /** Starts Prometheus scraping each target, with its labels, every {@code scrapeInterval}. */
+  public static LocalPrometheus start(Path work, List<Target> targets, Duration scrapeInterval) {
+    try {
+      Files.createDirectories(work);
+      StringBuilder y = new StringBuilder("global:\n  scrape_interval: " + scrapeInterval.toMillis() + "ms\n"
+          + "  evaluation_interval: " + scrapeInterval.toMillis() + "ms\nscrape_configs:\n");
+      Map<String, List<Target>> byJob = new java.util.LinkedHashMap<>();
+      targets.forEach(t -> byJob.computeIfAbsent(t.job(), j -> new java.util.ArrayList<>()).add(t));
+      byJob.forEach((job, ts) -> {
+        y.append("  - job_name: ").append(job).append("\n    static_configs:\n");
+        for (Target t : ts) {
+          y.append("      - targets: ['").append(t.address()).append("']\n");
+          if (!t.labels().isEmpty()) {
+            y.append("        labels:\n");
+            new java.util.TreeMap<>(t.labels()).forEach((k, v) -> y.append("          ").append(k).append(": '")
+                .append(v.replace("'", "''")).append("'\n"));
+          }
+        }
+      });
+      Path config = work.resolve("prometheus.yml");
+      Files.writeString(config, y.toString());
+      LocalPrometheus p = new LocalPrometheus(work, ProjectTools.freePort(), config);
+      p.launch();
+      return p;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * As {@link #start(Path, Map, Duration)}, with alerting rules (the YAML of a rule file) sent to an Alertmanager at
    * {@code alertmanager} ({@code host:port}).
    */
   public static LocalPrometheus start(Path work, Map<String, List<String>> jobs, Duration scrapeInterval, String rules,

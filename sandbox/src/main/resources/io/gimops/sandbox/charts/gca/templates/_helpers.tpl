@@ -8,9 +8,13 @@
 {{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
 {{- end }}
 
+{{/* GCA labels its pods otherwise than GIM and GSP: servicename and release, no
+     app.kubernetes.io/instance, as some vendor charts do; gimops finds them by the podSelector its
+     configuration gives (servicename=gca,release={release}). */}}
 {{- define "gca.selectorLabels" -}}
 app.kubernetes.io/name: {{ .Chart.Name }}
-app.kubernetes.io/instance: {{ .Release.Name }}
+servicename: {{ .Chart.Name }}
+release: {{ .Release.Name }}
 {{- end }}
 
 {{- define "gca.labels" -}}
