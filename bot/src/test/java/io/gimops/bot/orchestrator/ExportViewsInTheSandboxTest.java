@@ -4,6 +4,7 @@ import static io.gimops.bot.testing.SandboxBots.accepted;
 import static io.gimops.bot.testing.SandboxBots.awaitState;
 import static io.gimops.bot.testing.SandboxBots.join;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.gimops.adapters.kube.ClusterActions;
 import io.gimops.bot.operation.Operation;
@@ -18,6 +19,7 @@ import io.gimops.policies.decision.LifecycleRequest;
 import io.gimops.policies.decision.PlanStep;
 import io.gimops.policies.domain.ServiceKind;
 import io.gimops.policies.domain.Version;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -70,5 +72,8 @@ class ExportViewsInTheSandboxTest extends OneBotInTheSandbox {
         .extracting(e -> ((OperationEvent.OutputLine) e).line())
         .contains("Job_MigrateGIM: started with -make-export-views (GIM " + schemaChange + ")")
         .anySatisfy(l -> assertThat(l).contains("export views updated"));
+    // The offer was answered: the upgrade holds it no longer.
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+        assertThat(o.operation(upgrade.id()).orElseThrow().prompt(Prompt.Kind.EXPORT_VIEWS)).isEmpty());
   }
 }
