@@ -107,7 +107,7 @@ class MigrationStallTest {
 
   @Test
   @Order(2)
-  void aMigrationStoppedHalfwayOffersRestartFirstWaitsPastTheTimeoutAndRestartingItSucceeds() throws Exception {
+  void aMigrationStoppedHalfwayOffersRestartFirstWaitsPastTheTimeoutSurvivesAFailoverAndRestartingItSucceeds() throws Exception {
     Orchestrator o = bot.orchestrator();
     sandbox.world().publishNewest();
     o.updateCatalog(sandbox.world().catalog());
@@ -146,11 +146,20 @@ class MigrationStallTest {
     assertThat(o.operation(op.id()).orElseThrow().steps()).filteredOn(st -> st.step().service() == ServiceKind.GSP)
         .allMatch(st -> st.status() == StepRecord.Status.PENDING);
 
+    // The leader goes away while the question is open: the standby resumes the operation from the
+    // journal, still waiting, the same question open, and takes the answer.
+    Bot standby = sandbox.bot("bot-b", PACE);
+    bot.abandonLeadership();
+    await().atMost(Duration.ofSeconds(30)).until(standby::isLeading);
+    Orchestrator o2 = standby.orchestrator();
+    await().atMost(SandboxBots.AWAIT).until(() -> o2.operation(op.id()).map(now -> now.state()
+        == OperationState.VERIFYING && now.prompt(Prompt.Kind.MIGRATION_INCOMPLETE).isPresent()).orElse(false));
+
     // Restart, chosen on the live operation: it restarts the pod itself, holding the lock.
-    Operation afterChoice = accepted(join(o.choose(op.id(), java.util.Optional.of(Prompt.Kind.MIGRATION_INCOMPLETE),
+    Operation afterChoice = accepted(join(o2.choose(op.id(), java.util.Optional.of(Prompt.Kind.MIGRATION_INCOMPLETE),
         "1", "m-3", OPERATOR, java.util.Optional.empty())));
     assertThat(afterChoice.id()).isEqualTo(op.id());
-    Operation done = awaitState(o, op.id(), OperationState.SUCCEEDED, OperationState.FAILED);
+    Operation done = awaitState(o2, op.id(), OperationState.SUCCEEDED, OperationState.FAILED);
     assertThat(done.state()).as(done.outcome().orElse("")).isEqualTo(OperationState.SUCCEEDED);
     assertThat(done.prompts()).as("the stall prompt is closed; GIM verified, the export views are offered (rule 11)")
         .extracting(Prompt::kind).containsExactly(Prompt.Kind.EXPORT_VIEWS);
