@@ -309,12 +309,12 @@ final class OperationRun implements Runnable {
       orchestrator.checkLeading();
       Optional<Chosen> chosen = takeChoice();
       if (chosen.isPresent()) {
-        Optional<Instant[]> restarted = actOnStall(i, step, action, chosen.get(), lastUnmet);
+        Optional<Restarted> restarted = actOnStall(i, step, action, chosen.get(), lastUnmet);
         if (restarted.isEmpty()) {
           return false;
         }
-        windowStarted = restarted.get()[0];
-        windowEnded = restarted.get()[1];
+        windowStarted = restarted.get().started();
+        windowEnded = restarted.get().ended();
         // The restart waits for the new pod's Ready, that is for its migration and transformation.
         evidenceSince = windowStarted;
         lastUnmet = null;
@@ -374,6 +374,9 @@ final class OperationRun implements Runnable {
   static final String WAITING_FOR_A_CHOICE = "waiting for a choice: Restart the GIM pod (the migration resumes where"
       + " it left off) or Roll back";
 
+  /** When the run's restart of the GIM pod began and ended: verification's new window. */
+  private record Restarted(Instant started, Instant ended) {}
+
   /** A choice handed over by the orchestrator for this run's open stall prompt. */
   record Chosen(Prompt.Choice choice, io.gimops.policies.domain.Actor by,
       java.util.concurrent.CompletableFuture<Void> taken) {}
@@ -381,11 +384,6 @@ final class OperationRun implements Runnable {
   private final java.util.concurrent.atomic.AtomicReference<Chosen> choice = new java.util.concurrent.atomic.AtomicReference<>();
   private EtlEvidence evidence;
   private Instant evidenceAt = Instant.EPOCH;
-
-  /** True while this run waits for a person to answer its stall prompt. */
-  boolean awaitsChoice() {
-    return stallPromptOpen() && choice.get() == null;
-  }
 
   /**
    * Hands a choice to the run; the future completes once the run has taken it (a restart has
@@ -446,7 +444,7 @@ final class OperationRun implements Runnable {
    * lock), audited; returns when it started and ended, the new verification window. Roll back or
    * Dismiss: ends the step failed and returns empty.
    */
-  private Optional<Instant[]> actOnStall(int i, PlanStep.Verify step, Optional<StepRecord> action, Chosen c,
+  private Optional<Restarted> actOnStall(int i, PlanStep.Verify step, Optional<StepRecord> action, Chosen c,
       List<String> why) {
     List<String> stalled = why == null ? List.of("GIM's database migration did not complete") : why;
     Optional<LifecycleRequest> request = c.choice().request();
@@ -467,9 +465,8 @@ final class OperationRun implements Runnable {
             List.of(Verification.Remedy.ROLL_BACK)));
         return Optional.empty();
       }
-      return Optional.of(new Instant[] {started, orchestrator.now()});
+      return Optional.of(new Restarted(started, orchestrator.now()));
     }
-    Instant now = orchestrator.now();
     List<String> because = new ArrayList<>(stalled);
     because.add(request.isPresent() ? c.by().displayName() + " chose " + c.choice().label()
         : c.by().displayName() + " dismissed the choice: GIM runs on a half-migrated database; restarting the GIM"
