@@ -70,7 +70,12 @@ final class InfoMart {
 
   private void write(String url, Run run) {
     Calendar utc = Calendar.getInstance(TimeZone.getTimeZone("UTC"));
-    try (Connection c = DriverManager.getConnection(url, user, null)) {
+    java.util.Properties props = new java.util.Properties();
+    props.setProperty("user", user);
+    // The controller's one thread writes: a database that went away must not hold it.
+    props.setProperty("connectTimeout", "2");
+    props.setProperty("socketTimeout", "2");
+    try (Connection c = DriverManager.getConnection(url, props)) {
       if (!tableReady) {
         try (Statement s = c.createStatement()) {
           s.execute("CREATE TABLE IF NOT EXISTS CTL_ETL_HISTORY (JOB_ID varchar(64) PRIMARY KEY,"
