@@ -222,6 +222,9 @@ public final class SandboxWorld implements AutoCloseable, Console.SandboxControl
     y.append("environments:\n");
     y.append("  - name: ").append(ENVIRONMENT).append("\n    context: ").append(EmbeddedApiServer.CONTEXT)
         .append("\n    production: false\n    channels: [").append(CHANNEL).append("]\n");
+    // The sandbox publishes its newest releases on "sandbox release": its catalog is configured,
+    // not read from the charts directory, which holds every package from the start.
+    y.append("catalogFrom:\n  charts: false\n");
     y.append("catalog:\n");
     for (ServiceKind k : ServiceKind.values()) {
       for (Release r : catalog.releases(k)) {
