@@ -34,14 +34,16 @@ public final class ConfigCheck {
   /** Reads and checks {@code yaml}, then what it points at on this machine; {@code env}: the process's variables. */
   public static Outcome check(String yaml, Map<String, String> env) {
     ConfigReader.Result r = ConfigReader.read(yaml);
-    if (r.config().isEmpty()) {
+    if (r.partial().isEmpty()) {
       return new Outcome(Optional.empty(), Optional.empty(), r.problems());
     }
-    BotConfig c = r.config().get();
+    // What the machine says is added to what the file says, so that one run lists every mistake.
+    BotConfig c = r.partial().get();
     Problems p = new Problems();
     kubeContexts(c, env, p);
     files(c, p);
-    ReleaseCatalog catalog = CatalogSources.load(c, p);
+    Optional<ReleaseCatalog> catalog = r.problems().isEmpty() ? Optional.of(CatalogSources.load(c, p))
+        : Optional.empty();
     p.attempt("slack", () -> c.slackSettings(env));
     for (int i = 0; i < c.environments().size(); i++) {
       BotConfig.Env e = c.environments().get(i);
@@ -49,9 +51,10 @@ public final class ConfigCheck {
       e.postgres().ifPresent(pg -> p.attempt(at, () -> pg.check(env)));
     }
     Map<String, Integer> lines = ConfigReader.lines(yaml);
-    List<ConfigReader.ConfigProblem> out = p.list().stream()
-        .map(x -> new ConfigReader.ConfigProblem(x.path(), ConfigReader.lineOf(lines, x.path()), x.message())).toList();
-    return new Outcome(out.isEmpty() ? Optional.of(c) : Optional.empty(), Optional.of(catalog), out);
+    List<ConfigReader.ConfigProblem> out = new ArrayList<>(r.problems());
+    p.list().forEach(x -> out.add(new ConfigReader.ConfigProblem(x.path(), ConfigReader.lineOf(lines, x.path()),
+        x.message())));
+    return new Outcome(out.isEmpty() ? Optional.of(c) : Optional.empty(), catalog, out);
   }
 
   /** Refuses a configuration whose contexts are not in its kubeconfig, before {@link Bot} connects anywhere. */

@@ -58,7 +58,12 @@ final class ConfigProblems {
     String problem;
     if (e instanceof UnrecognizedPropertyException u) {
       Collection<Object> known = u.getKnownPropertyIds() == null ? List.of() : u.getKnownPropertyIds();
+      Optional<String> near = known.stream().map(String::valueOf)
+          .filter(k -> distance(k.toLowerCase(java.util.Locale.ROOT),
+              String.valueOf(u.getPropertyName()).toLowerCase(java.util.Locale.ROOT)) <= 2)
+          .findFirst();
       problem = "'" + u.getPropertyName() + "' is not a key here"
+          + near.map(k -> " (did you mean '" + k + "'?)").orElse("")
           + (known.isEmpty() ? "" : "; the keys here are " + known.stream().map(String::valueOf)
               .collect(Collectors.toCollection(TreeSet::new)));
       // The path ends with the unknown key itself: say where it stands.
@@ -141,6 +146,28 @@ final class ConfigProblems {
         p.add(key, "'" + name + "' has no value (in {a: b} a space must follow the colon)");
       }
     }));
+  }
+
+  /** Levenshtein distance, for "did you mean" (keys are short). */
+  static int distance(String a, String b) {
+    if (Math.abs(a.length() - b.length()) > 2 || a.length() > 64 || b.length() > 64) {
+      return Integer.MAX_VALUE;
+    }
+    int[] prev = new int[b.length() + 1];
+    int[] cur = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) {
+      prev[j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      cur[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1));
+      }
+      int[] t = prev;
+      prev = cur;
+      cur = t;
+    }
+    return prev[b.length()];
   }
 
   static String path(List<JsonMappingException.Reference> refs) {

@@ -45,8 +45,18 @@ public final class ConfigReader {
     }
   }
 
-  /** The configuration when it has no problem, and every problem otherwise. */
-  public record Result(Optional<BotConfig> config, List<ConfigProblem> problems) {}
+  /**
+   * The configuration when it has no problem, and every problem otherwise.
+   *
+   * @param partial what could be read, with its required keys, even when other keys have problems
+   *     (so that {@link ConfigCheck} can say what is wrong on the machine in the same breath)
+   */
+  public record Result(Optional<BotConfig> config, List<ConfigProblem> problems, Optional<BotConfig> partial) {
+
+    Result(Optional<BotConfig> config, List<ConfigProblem> problems) {
+      this(config, problems, config);
+    }
+  }
 
   /** One message for all problems: one line for one, a list for more. */
   public static String message(String what, List<ConfigProblem> problems) {
@@ -75,6 +85,7 @@ public final class ConfigReader {
     Map<String, Integer> lines = lines(yaml);
     List<ConfigProblem> out = new ArrayList<>();
     Set<String> reported = new LinkedHashSet<>();
+    Set<String> misspelt = new LinkedHashSet<>();
     Map<String, List<Integer>> removedIndices = new HashMap<>();
     BotConfig config = null;
     for (int round = 0; round < MAX_ROUNDS && config == null; round++) {
@@ -98,6 +109,9 @@ public final class ConfigReader {
             : full;
         out.add(new ConfigProblem(shown, line(lines, original, r.line()), r.problem()));
         reported.add(full);
+        if (j instanceof UnrecognizedPropertyException) {
+          misspelt.add(shown);
+        }
         if (refs.isEmpty() || !remove(tree, refs, original, removedIndices)) {
           return new Result(Optional.empty(), out);
         }
@@ -108,17 +122,22 @@ public final class ConfigReader {
     }
     Problems p = new Problems();
     ConfigProblems.checked(config, p);
-    if (p.isEmpty()) {
+    boolean complete = p.isEmpty();
+    if (complete) {
       semantic(config, p);
     }
     for (Problems.Problem x : p.list()) {
       boolean under = reported.stream().anyMatch(r -> x.path().equals(r) || x.path().startsWith(r + ".")
           || x.path().startsWith(r + "["));
-      if (!under) {
+      // A key said missing where an unknown one stands is the same mistake (a misspelling): said once.
+      int cut = Math.max(x.path().lastIndexOf('.'), 0);
+      boolean sameTypo = x.message().startsWith("missing") && misspelt.contains(x.path().substring(0, cut));
+      if (!under && !sameTypo) {
         out.add(new ConfigProblem(x.path(), lineOf(lines, x.path()), x.message()));
       }
     }
-    return new Result(out.isEmpty() ? Optional.of(config) : Optional.empty(), out);
+    return new Result(out.isEmpty() ? Optional.of(config) : Optional.empty(), out,
+        complete ? Optional.of(config) : Optional.empty());
   }
 
   /** The rules' checks of what was read: each refusal is a problem at its key. */
@@ -126,7 +145,11 @@ public final class ConfigReader {
     EnvironmentModels.all(c, p);
     CatalogSources.configured(c, p);
     CatalogSources.checkSources(c, p);
-    p.attempt("access", c::accessPolicy);
+    int before = p.list().size();
+    access(c, p);
+    if (p.list().size() == before) {
+      p.attempt("access", c::accessPolicy);
+    }
     p.attempt("policy", c::policySettings);
     p.attempt("orchestrator", c::orchestratorSettings);
     p.attempt("thirdParty", c::assertedThirdParty);
@@ -134,6 +157,28 @@ public final class ConfigReader {
     c.metricsInterval().ifPresent(d -> p.attempt("metricsInterval", () -> BotConfig.duration(d)));
     c.helm().killMargin().ifPresent(d -> p.attempt("helm.killMargin", () -> BotConfig.duration(d)));
     c.alerts().ifPresent(a -> p.attempt("alerts", a::intakeSettings));
+  }
+
+  /** Each grant names an environment and a role. */
+  private static void access(BotConfig c, Problems p) {
+    Set<String> envs = new LinkedHashSet<>();
+    c.environments().forEach(e -> envs.add(e.name()));
+    c.access().forEach((env, grants) -> {
+      if (!envs.contains(env)) {
+        p.add("access." + env, "there is no environment '" + env + "'; the environments are " + envs);
+      }
+      if (grants == null) {
+        return;
+      }
+      grants.users().orElse(Map.of()).forEach((who, role) -> role(p, "access." + env + ".users." + who, role));
+      grants.groups().orElse(Map.of()).forEach((who, role) -> role(p, "access." + env + ".groups." + who, role));
+    });
+  }
+
+  private static void role(Problems p, String at, String role) {
+    if (java.util.Arrays.stream(io.gimops.policies.domain.Role.values()).noneMatch(r -> r.id().equals(role))) {
+      p.add(at, "'" + role + "' is not a role; use viewer, operator or admin");
+    }
   }
 
   /** Each reference as text ({@code .name}, {@code [3]}), indices as they were in the file. */
