@@ -69,6 +69,6 @@ public record MaintenanceWindow(Effect effect, WindowStart start, Duration lengt
 
   @Override
   public String toString() {
-    return (denies() ? "deny " : "") + start + " for " + length.toMinutes() + "m (" + zone + ")";
+    return start + " for " + length.toMinutes() + "m (" + zone + ")";
   }
 }

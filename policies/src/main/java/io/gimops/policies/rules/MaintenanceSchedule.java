@@ -31,7 +31,7 @@ public final class MaintenanceSchedule {
     }
     List<MaintenanceWindow> allow = env.maintenanceWindows().stream().filter(w -> !w.denies()).toList();
     if (allow.isEmpty()) {
-      return Optional.of(Finding.pass(Rule.SCHEDULE, "outside every deny window " + env.maintenanceWindows()));
+      return Optional.of(Finding.pass(Rule.SCHEDULE, "outside every deny window (" + env.maintenanceWindows() + ")"));
     }
     for (MaintenanceWindow w : allow) {
       if (w.contains(now)) {
