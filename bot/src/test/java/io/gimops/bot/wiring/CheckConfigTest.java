@@ -123,4 +123,14 @@ class CheckConfigTest {
             + "]; its contexts are [prod-cluster]");
     assertThat(out).doesNotContain("Exception", "\tat ");
   }
+
+  @Test
+  void theBotRefusesToStartOnAContextTheKubeconfigLacks() {
+    BotConfig c = BotConfig.parse("kubeconfig: '" + kubeconfig + "'\nhelm: {binary: '" + PinnedHelm.binary()
+        + "', charts: '" + charts.dir() + "'}\nenvironments: [{name: prod, context: nowhere}]\n");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> Bot.start(c, work.resolve("bot"),
+        java.time.Clock.systemUTC(), java.util.Optional.empty(), Map.of()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("environments[0].context: the context 'nowhere' is not in");
+  }
 }

@@ -253,4 +253,12 @@ class ConfigKeysTest {
     assertThat(minimal).isPresent();
     assertThat(minimal.get().environments().get(0).services()).isEmpty();
   }
+
+  @Test
+  void aWindowsStartMayBeQuotedOrNot() {
+    // YAML 1.1 reads 22:00 unquoted as a base-60 number in some readers; this one keeps the text.
+    Environment e = env("    maintenance:\n      allow: [{days: [SAT], start: 22:00, length: 2h}]\n");
+    assertThat(e.maintenanceWindows()).singleElement().satisfies(w -> assertThat(w.start().times())
+        .containsExactly(java.time.LocalTime.of(22, 0)));
+  }
 }
