@@ -40,8 +40,14 @@ public final class ConfigCheck {
     // What the machine says is added to what the file says, so that one run lists every mistake.
     BotConfig c = r.partial().get();
     Problems p = new Problems();
-    kubeContexts(c, env, p);
-    files(c, p);
+    p.attempt("kubeconfig", () -> {
+      kubeContexts(c, env, p);
+      return null;
+    });
+    p.attempt("helm", () -> {
+      files(c, p);
+      return null;
+    });
     Optional<ReleaseCatalog> catalog = r.problems().isEmpty() ? Optional.of(CatalogSources.load(c, p))
         : Optional.empty();
     p.attempt("slack", () -> c.slackSettings(env));

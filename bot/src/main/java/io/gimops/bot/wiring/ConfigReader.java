@@ -123,9 +123,8 @@ public final class ConfigReader {
     Problems p = new Problems();
     ConfigProblems.checked(config, p);
     boolean complete = p.isEmpty();
-    if (complete) {
-      semantic(config, p);
-    }
+    // The rules' checks run over what is there, so a missing key does not hide a wrong one.
+    semantic(config, p);
     for (Problems.Problem x : p.list()) {
       boolean under = reported.stream().anyMatch(r -> x.path().equals(r) || x.path().startsWith(r + ".")
           || x.path().startsWith(r + "["));
@@ -147,7 +146,7 @@ public final class ConfigReader {
     CatalogSources.checkSources(c, p);
     int before = p.list().size();
     access(c, p);
-    if (p.list().size() == before) {
+    if (p.list().size() == before && c.environments().stream().allMatch(e -> e.name() != null)) {
       p.attempt("access", c::accessPolicy);
     }
     p.attempt("policy", c::policySettings);
@@ -155,7 +154,9 @@ public final class ConfigReader {
     p.attempt("thirdParty", c::assertedThirdParty);
     p.attempt("thirdPartyInterval", c::thirdPartyEvery);
     c.metricsInterval().ifPresent(d -> p.attempt("metricsInterval", () -> BotConfig.duration(d)));
-    c.helm().killMargin().ifPresent(d -> p.attempt("helm.killMargin", () -> BotConfig.duration(d)));
+    if (c.helm() != null) {
+      c.helm().killMargin().ifPresent(d -> p.attempt("helm.killMargin", () -> BotConfig.duration(d)));
+    }
     c.alerts().ifPresent(a -> p.attempt("alerts", a::intakeSettings));
   }
 

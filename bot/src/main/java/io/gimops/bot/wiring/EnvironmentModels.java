@@ -44,6 +44,9 @@ final class EnvironmentModels {
   }
 
   static Optional<Environment> model(BotConfig.Env e, String at, Problems p) {
+    if (e.name() == null || e.name().isBlank()) {
+      return Optional.empty(); // said missing by ConfigProblems
+    }
     Optional<Environment> base = p.attempt(at + ".name", () -> Environment.standard(e.name(),
         e.context().orElse(""), e.production().orElse(false)));
     if (base.isEmpty()) {

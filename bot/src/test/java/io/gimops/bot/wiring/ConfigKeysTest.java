@@ -248,6 +248,13 @@ class ConfigKeysTest {
         .containsExactly("helm.charts", "environments");
     assertThat(problems("kubeconfig: x\n")).extracting(ConfigReader.ConfigProblem::path)
         .containsExactly("helm", "environments");
+    // A missing key does not hide a wrong one beside it.
+    assertThat(problems("helm: {binary: h}\nenvironments:\n  - services: {gim: {helmTimeout: 1m}}\n"))
+        .extracting(ConfigReader.ConfigProblem::path)
+        .containsExactly("helm.charts", "environments[0].name");
+    assertThat(problems("helm: {binary: h}\nenvironments:\n  - name: x\n    services: {gim: {helmTimeout: 1m}}\n"))
+        .extracting(ConfigReader.ConfigProblem::path)
+        .containsExactly("helm.charts", "environments[0].services.gim.helmTimeout");
     Optional<BotConfig> minimal = BotConfig.check("helm: {binary: h, charts: c}\nenvironments: [{name: dev}]\n")
         .config();
     assertThat(minimal).isPresent();
