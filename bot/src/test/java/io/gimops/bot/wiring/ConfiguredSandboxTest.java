@@ -34,7 +34,9 @@ class ConfiguredSandboxTest {
         .replace("catalogFrom:\n  charts: false\n", "")
         .replace("    production: false\n", "    production: false\n"
             + "    services:\n      gim: {helmTimeout: 25m}\n"
-            + "    maintenance:\n      deny:\n        - {cron: \"* * * * *\", length: 2h}\n");
+            + "    maintenance:\n      deny:\n        - {cron: \"* * * * *\", length: 2h}\n")
+        .replace("access:\n", "  - {service: gca, version: \"100.0.101+2400\", minimumVersions: {kafka: \"9.0\"},"
+            + " releaseNotes: \"https://docs.example.com/gca/100.0.101\"}\naccess:\n");
     Bot bot = sandbox.botFromYaml("configured-bot", yaml);
     SandboxBots.awaitLeading(bot);
     Map<String, Actor> people = new LinkedHashMap<>();
@@ -73,5 +75,15 @@ class ConfiguredSandboxTest {
     assertThat(overridden).contains("overridden by an admin", "the CAB lifted the freeze for this fix")
         .doesNotContain("refused");
     assertThat(sandbox.helmCalls()).isEmpty();
+  }
+
+  @Test
+  void aReleasesMinimumVersionAndReleaseNoteReachTheRules() {
+    String plan = console.handle("plan upgrade gca");
+    // Rule 6 holds the sandbox's Kafka 3.7.0 against the configured minimum.
+    assertThat(plan.lines().filter(l -> l.contains("rule 6")).toList()).anySatisfy(l ->
+        assertThat(l).contains("[fail]", "needs Kafka 9.0 or later; 3.7.0 runs"));
+    // The note is listed by releases (and linked from rule 7's checklist when an upgrade asks for it).
+    assertThat(console.handle("releases gca")).contains("100.0.101+2400: https://docs.example.com/gca/100.0.101");
   }
 }
