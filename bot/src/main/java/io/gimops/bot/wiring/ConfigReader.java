@@ -66,7 +66,9 @@ public final class ConfigReader {
           + (p.path().isEmpty() ? "" : p.path() + ": ") + p.message();
     }
     StringBuilder b = new StringBuilder(what + " is not valid: " + problems.size() + " problems");
-    problems.forEach(p -> b.append("\n  ").append(p));
+    // In the order of the file; those without a line last.
+    problems.stream().sorted(java.util.Comparator.comparingInt(p -> p.line() == 0 ? Integer.MAX_VALUE : p.line()))
+        .forEach(p -> b.append("\n  ").append(p));
     return b.toString();
   }
 
