@@ -22,8 +22,8 @@ import java.util.stream.Collectors;
  * What is wrong with a configuration, said as its author would look for it: the key path
  * ({@code environments[0].kafka.bootstrapServers}), the line, and what belongs there, never a Java
  * type name. {@link BotConfig}'s refusal stays an {@link IllegalArgumentException}; this class
- * only words it, and checks the keys a record cannot do without (BotConfigFuzzTest found each
- * one missing as a NullPointerException later, at start).
+ * only words Jackson's problems for {@link ConfigReader}, and checks the keys a record cannot do
+ * without (BotConfigFuzzTest found each one missing as a NullPointerException later, at start).
  */
 final class ConfigProblems {
 
@@ -43,13 +43,7 @@ final class ConfigProblems {
    */
   record Read(List<JsonMappingException.Reference> refs, String path, int line, String problem) {}
 
-  /** The refusal for a configuration Jackson could not read. */
-  static IllegalArgumentException describe(String what, JsonProcessingException e) {
-    Read r = read(e);
-    return new IllegalArgumentException(what + " is not valid" + (r.line() > 0 ? " (line " + r.line() + ")" : "")
-        + ": " + (r.path().isEmpty() ? "" : r.path() + ": ") + r.problem(), e);
-  }
-
+  /** What Jackson could not read, in the author's words. */
   static Read read(JsonProcessingException e) {
     int line = e.getLocation() == null || e.getLocation() == JsonLocation.NA ? 0 : e.getLocation().getLineNr();
     List<JsonMappingException.Reference> refs = e instanceof JsonMappingException m ? m.getPath() : List.of();
