@@ -18,9 +18,9 @@ import java.util.Optional;
 
 /**
  * The release catalog from its three sources, in order: the charts directory's packages, a chart
- * repository's {@code index.yaml}, and the {@code catalog:} entries, a later source overriding what
- * an earlier said of the same release. Each release keeps where it came from, which the
- * {@code releases} command shows.
+ * repository's {@code index.yaml} (a release in both is the directory's: helm is given that
+ * package), and the {@code catalog:} entries, which override what either said of the same release.
+ * Each release keeps where it came from, which the {@code releases} command shows.
  */
 final class CatalogSources {
 
@@ -130,7 +130,7 @@ final class CatalogSources {
     }
     c.catalogFrom().flatMap(CatalogFrom::index).ifPresent(u -> out.add("index " + u));
     if (!c.catalog().isEmpty()) {
-      out.add(Release.CONFIGURATION + " (" + c.catalog().size() + " entries)");
+      out.add(Release.CONFIGURATION + " (" + c.catalog().size() + (c.catalog().size() == 1 ? " entry)" : " entries)"));
     }
     return out;
   }

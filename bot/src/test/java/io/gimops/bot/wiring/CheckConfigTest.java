@@ -74,7 +74,7 @@ class CheckConfigTest {
         "gim: release gim in namespace gim-prod, timeout 20m, with [gim-monitoring]",
         "gca: release gca in namespace gca-prod", "upgrades in [SATURDAY, SUNDAY] 22:00 for 360m (Europe/Berlin)",
         "no upgrades 0 0 28-31 * * for 5760m (Europe/Berlin)", "release catalog from charts directory " + charts.dir()
-            + ", configuration (1 entries): gim 4 gsp 4 gca 4 releases");
+            + ", configuration (1 entry): gim 4 gsp 4 gca 4 releases");
   }
 
   @Test
