@@ -114,7 +114,20 @@ public final class Main {
   }
 
   private static void run(Path configFile, boolean withConsole, PrintStream out) throws Exception {
-    BotConfig config = BotConfig.read(configFile);
+    // Everything check-config checks, before anything starts: each mistake said, no stack trace.
+    io.gimops.bot.wiring.ConfigCheck.Outcome checked;
+    try {
+      checked = io.gimops.bot.wiring.ConfigCheck.check(Files.readString(configFile), System.getenv());
+    } catch (IOException e) {
+      System.err.println("gimops: cannot read configuration " + configFile + ": " + e.getMessage());
+      System.exit(1);
+      return;
+    }
+    if (!checked.problems().isEmpty()) {
+      System.err.println(io.gimops.bot.wiring.ConfigReader.message("configuration " + configFile, checked.problems()));
+      System.exit(1);
+    }
+    BotConfig config = checked.config().orElseThrow();
     Path work = Files.createTempDirectory("gimops-");
     Bot bot = Bot.start(config, work, Clock.systemUTC(), Optional.of((OutputStream) System.err));
     CountDownLatch stopped = new CountDownLatch(1);

@@ -104,13 +104,14 @@ class CheckConfigTest {
         + "access:\n" // 12
         + "  prod: {users: {U012: superuser}}\n"; // 13: no such role
     Path file = Files.writeString(work.resolve("five.yaml"), yaml);
-    Process p = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx128m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), "io.gimops.bot.Main",
-        "check-config", file.toString())).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    assertThat(p.exitValue()).as(out).isEqualTo(1);
-    assertThat(out).startsWith("configuration " + file + " is not valid: 5 problems\n");
+    for (List<String> command : List.of(List.of("check-config", file.toString()),
+        List.of("run", "--config", file.toString()))) {
+      String out = main(command);
+      assertThat(out).startsWith("configuration " + file + " is not valid: 5 problems\n");
+      assertThat(out.lines().filter(l -> l.startsWith("  line ")).toList()).hasSize(5);
+      assertThat(out).doesNotContain("Exception", "\tat ");
+    }
+    String out = main(List.of("check-config", file.toString()));
     assertThat(out.lines().filter(l -> l.startsWith("  line ")).toList()).containsExactlyInAnyOrder(
         "  line 9: environments[0].maintenance.allow[0]: 'lenght' is not a key here (did you mean 'length'?);"
             + " the keys here are [cron, days, length, start, zone]",
@@ -132,5 +133,18 @@ class CheckConfigTest {
         java.time.Clock.systemUTC(), java.util.Optional.empty(), Map.of()))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("environments[0].context: the context 'nowhere' is not in");
+  }
+
+  /** {@code Main} in its own JVM, as {@code ./gimops} runs it; what it printed, after it exited 1. */
+  private static String main(List<String> args) throws Exception {
+    List<String> argv = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+        .toString(), "-Xmx128m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
+        "io.gimops.bot.Main"));
+    argv.addAll(args);
+    Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as(out).isEqualTo(1);
+    return out;
   }
 }
