@@ -268,4 +268,19 @@ class ConfigKeysTest {
     assertThat(e.maintenanceWindows()).singleElement().satisfies(w -> assertThat(w.start().times())
         .containsExactly(java.time.LocalTime.of(22, 0)));
   }
+
+  @Test
+  void catalogFrom_keysAreChecked() {
+    assertThat(problems(HEAD.replace("catalogFrom: {charts: false}", "catalogFrom: {charts: false, timeout: 0s}")))
+        .singleElement().satisfies(p -> {
+          assertThat(p.path()).isEqualTo("catalogFrom.timeout");
+          assertThat(p.line()).isEqualTo(2);
+        });
+    assertThat(problems(HEAD.replace("catalogFrom: {charts: false}", "catalogFrom: {charts: maybe}")))
+        .singleElement().satisfies(p -> assertThat(p.message()).contains("'maybe' is not true or false"));
+    assertThat(problems(HEAD.replace("catalogFrom: {charts: false}", "catalogFrom: {chart: false}")))
+        .singleElement().satisfies(p -> assertThat(p.message()).contains("did you mean 'charts'?"));
+    assertThat(CatalogSources.indexTimeout(BotConfig.parse(HEAD.replace("{charts: false}",
+        "{charts: false, timeout: 3s}")))).isEqualTo(Duration.ofSeconds(3));
+  }
 }
