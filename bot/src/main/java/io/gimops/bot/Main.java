@@ -32,6 +32,7 @@ import java.util.logging.SimpleFormatter;
  * {@code gimops sandbox}: the embedded cluster and the bot with the console.
  * {@code gimops run --config FILE [--console]}: the bot against the clusters its configuration
  * names. Either prints one line {@code gimops ready in N ms ...} once it can take commands.
+ * {@code gimops check-config FILE}: the configuration's problems, or a summary (exit 1 or 0).
  */
 public final class Main {
 
@@ -43,12 +44,24 @@ public final class Main {
         StandardCharsets.UTF_8);
     if (a.isEmpty() || a.get(0).equals("sandbox")) {
       sandbox(a.size() > 1 ? Path.of(a.get(1)) : Path.of(".sandbox"), out);
+    } else if (a.get(0).equals("check-config") && a.size() == 2) {
+      System.exit(checkConfig(Path.of(a.get(1)), System.getenv(), out));
     } else if (a.get(0).equals("run") && a.indexOf("--config") >= 0 && a.indexOf("--config") + 1 < a.size()) {
       run(Path.of(a.get(a.indexOf("--config") + 1)), a.contains("--console"), out);
     } else {
-      System.err.println("usage: gimops sandbox [work-dir]\n       gimops run --config FILE [--console]");
+      System.err.println("usage: gimops sandbox [work-dir]\n       gimops run --config FILE [--console]\n"
+          + "       gimops check-config FILE");
       System.exit(2);
     }
+  }
+
+  /**
+   * {@code gimops check-config FILE}: every problem of the configuration (its line, key path and
+   * what to write instead) and exit status 1, or a summary of what it sets up and 0. Nothing is
+   * started; the catalog's sources are read.
+   */
+  public static int checkConfig(Path file, Map<String, String> env, PrintStream out) {
+    return io.gimops.bot.wiring.ConfigCheck.run(file, env, out);
   }
 
   private static void sandbox(Path work, PrintStream out) throws Exception {
@@ -101,7 +114,20 @@ public final class Main {
   }
 
   private static void run(Path configFile, boolean withConsole, PrintStream out) throws Exception {
-    BotConfig config = BotConfig.read(configFile);
+    // Everything check-config checks, before anything starts: each mistake said, no stack trace.
+    io.gimops.bot.wiring.ConfigCheck.Outcome checked;
+    try {
+      checked = io.gimops.bot.wiring.ConfigCheck.check(Files.readString(configFile), System.getenv());
+    } catch (IOException e) {
+      System.err.println("gimops: cannot read configuration " + configFile + ": " + e.getMessage());
+      System.exit(1);
+      return;
+    }
+    if (!checked.problems().isEmpty()) {
+      System.err.println(io.gimops.bot.wiring.ConfigReader.message("configuration " + configFile, checked.problems()));
+      System.exit(1);
+    }
+    BotConfig config = checked.config().orElseThrow();
     Path work = Files.createTempDirectory("gimops-");
     Bot bot = Bot.start(config, work, Clock.systemUTC(), Optional.of((OutputStream) System.err));
     CountDownLatch stopped = new CountDownLatch(1);

@@ -73,15 +73,19 @@ public final class TextViews {
       return "The release catalog lists no release of " + k.id() + ".\n";
     }
     List<String[]> rows = new ArrayList<>();
-    rows.add(new String[] {"version", "window", "schema change", "needs", "running"});
+    rows.add(new String[] {"version", "window", "schema change", "needs", "from", "running"});
+    StringBuilder notes = new StringBuilder();
     for (Release r : all) {
       rows.add(new String[] {r.version().toString(), catalog.position(k, r.version()).label(),
           r.schemaChange() ? "yes" : "no",
           r.minimumThirdParty().isEmpty() ? "-" : r.minimumThirdParty().entrySet().stream()
               .map(e -> e.getKey().title() + " >= " + e.getValue()).sorted().toList().toString(),
+          r.source(),
           snap.service(k).deployedVersion().map(r.version()::equals).orElse(false) ? "<- running" : ""});
+      r.releaseNotes().ifPresent(url -> notes.append("  ").append(r.version()).append(": ").append(url).append('\n'));
     }
-    return k.id() + " releases (the newest " + catalog.windowSize() + " form the N-2 window)\n" + table(rows);
+    return k.id() + " releases (the newest " + catalog.windowSize() + " form the N-2 window)\n" + table(rows)
+        + (notes.length() == 0 ? "" : "release notes:\n" + notes);
   }
 
   /** A service's Helm revisions, oldest first. */

@@ -245,6 +245,9 @@ public final class SandboxWorld implements AutoCloseable, Console.SandboxControl
         .append(INFO_MART_USER).append('\n'));
     // The sample GCA chart labels its pods servicename/release, not app.kubernetes.io/instance.
     y.append("    signals:\n      gca:\n        podSelector: ").append(quote(io.gimops.sandbox.charts.SampleCharts.GCA_POD_SELECTOR)).append('\n');
+    // The sandbox publishes its newest releases on "sandbox release": its catalog is configured,
+    // not read from the charts directory, which holds every package from the start.
+    y.append("catalogFrom:\n  charts: false\n");
     y.append("catalog:\n");
     for (ServiceKind k : ServiceKind.values()) {
       for (Release r : catalog.releases(k)) {

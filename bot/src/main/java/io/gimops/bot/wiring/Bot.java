@@ -71,6 +71,8 @@ public final class Bot implements AutoCloseable {
 
   private Bot(BotConfig config, Path work, Clock clock, Optional<OutputStream> auditOut, Map<String, String> variables) {
     long t0 = System.nanoTime();
+    // A context missing from the kubeconfig is said now, with its key, not as a connection failure later.
+    ConfigCheck.beforeStart(config, variables);
     this.config = config;
     // Small: the bot's work is waiting on helm and the API server, not computing. One event loop
     // per core: Slack's requests are read on them, and buttons answered (SlackHttpServer.LOOPS).

@@ -1,7 +1,6 @@
 package io.gimops.bot.wiring;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
@@ -14,7 +13,6 @@ import io.gimops.policies.domain.EnvironmentAccess;
 import io.gimops.policies.domain.Release;
 import io.gimops.policies.domain.ReleaseCatalog;
 import io.gimops.policies.domain.Role;
-import io.gimops.policies.domain.ServiceKind;
 import io.gimops.policies.domain.ThirdParty;
 import io.gimops.policies.domain.ThirdPartyState;
 import java.io.IOException;
@@ -41,6 +39,8 @@ import java.util.Optional;
  * @param slack the Slack app; each value may come from the environment instead (see {@link #slackSettings})
  * @param thirdParty versions to report for Kafka and PostgreSQL while no probe checks them
  *     (sandbox only: an honest "simulated" detail is attached)
+ * @param catalogFrom where the release catalog comes from besides {@code catalog:} (default: the
+ *     charts directory's packages)
  */
 public record BotConfig(
     Optional<String> replica,
@@ -60,7 +60,8 @@ public record BotConfig(
     Optional<Slack> slack,
     Optional<Alerts> alerts,
     Optional<Kafka> kafka,
-    Optional<String> thirdPartyInterval) {
+    Optional<String> thirdPartyInterval,
+    Optional<CatalogFrom> catalogFrom) {
 
   /**
    * The bot's own Kafka: where audit records and lifecycle events go, and optionally where alerts
@@ -247,10 +248,13 @@ public record BotConfig(
    * One environment: a kube context with GIM, GSP and GCA.
    *
    * @param signals what verification reads there: pod selectors, queries, success conditions
+   * @param services how each service is deployed there ({@link ServiceConfig}); default: the brief's
+   * @param maintenance when upgrades may start there, and when not (default: any time)
    */
   public record Env(String name, Optional<String> context, Optional<Boolean> production,
       Optional<String> sharedNamespace, Optional<List<String>> channels, Optional<EnvKafka> kafka,
-      Optional<EnvPostgres> postgres, Optional<SignalsConfig> signals) {
+      Optional<EnvPostgres> postgres, Optional<SignalsConfig> signals, Optional<ServiceConfig.Services> services,
+      Optional<MaintenanceConfig> maintenance) {
 
     /** The {@code signals} section, or every default. */
     public SignalsConfig signalsOrDefaults() {
@@ -258,8 +262,13 @@ public record BotConfig(
     }
   }
 
-  /** A release in the catalog: {@code service}, {@code version}, whether it changes the schema. */
-  public record CatalogEntry(String service, String version, Optional<Boolean> schemaChange) {}
+  /**
+   * A release in the catalog: {@code service}, {@code version}, whether it changes the schema, the
+   * third-party versions it needs ({@code {kafka: "3.4", postgresql: "13"}}) and its release note.
+   * An entry for a release found in the charts directory or the index overrides what they say.
+   */
+  public record CatalogEntry(String service, String version, Optional<Boolean> schemaChange,
+      Optional<Map<String, String>> minimumVersions, Optional<String> releaseNotes) {}
 
   /** Who may do what in an environment: user ids and user groups by role. */
   public record Grants(Optional<Map<String, String>> users, Optional<Map<String, String>> groups) {}
@@ -277,14 +286,9 @@ public record BotConfig(
       .registerModule(new JavaTimeModule())
       .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
+  /** Its helm section and environments are checked by {@link ConfigReader}, which knows their lines. */
   public BotConfig {
-    if (helm == null) {
-      throw new IllegalArgumentException("the configuration needs a helm section (binary, charts)");
-    }
     environments = environments == null ? List.of() : List.copyOf(environments);
-    if (environments.isEmpty()) {
-      throw new IllegalArgumentException("the configuration names no environment");
-    }
     catalog = catalog == null ? List.of() : List.copyOf(catalog);
     access = access == null ? Map.of() : Map.copyOf(access);
     thirdParty = thirdParty == null ? Map.of() : Map.copyOf(thirdParty);
@@ -306,11 +310,20 @@ public record BotConfig(
   }
 
   private static BotConfig parse(String yaml, String what) {
-    try {
-      return ConfigProblems.checked(YAML.readValue(yaml, BotConfig.class));
-    } catch (JsonProcessingException e) {
-      throw ConfigProblems.describe(what, e);
+    ConfigReader.Result r = ConfigReader.read(yaml);
+    if (!r.problems().isEmpty()) {
+      throw new IllegalArgumentException(ConfigReader.message(what, r.problems()));
     }
+    return r.config().orElseThrow();
+  }
+
+  /** Reads a configuration and says everything wrong with it (empty: nothing), without throwing. */
+  public static ConfigReader.Result check(String yaml) {
+    return ConfigReader.read(yaml);
+  }
+
+  static ObjectMapper mapper() {
+    return YAML;
   }
 
   public String replicaName() {
@@ -321,27 +334,31 @@ public record BotConfig(
     return namespace.orElse("gimops");
   }
 
+  /** The environments as the rules see them: services, namespaces, timeouts, maintenance windows. */
   public List<Environment> environmentModels() {
-    List<Environment> out = new ArrayList<>();
-    for (Env e : environments) {
-      Environment env = Environment.standard(e.name(), e.context().orElse(""), e.production().orElse(false));
-      if (e.sharedNamespace().isPresent()) {
-        env = env.inSharedNamespace(e.sharedNamespace().get());
-      }
-      out.add(env);
-    }
+    Problems p = new Problems();
+    List<Environment> out = EnvironmentModels.all(this, p);
+    p.throwIfAny();
     return out;
   }
 
+  /**
+   * The release catalog: the charts directory's packages (unless {@code catalogFrom.charts: false}),
+   * the index's releases, then the {@code catalog:} entries over them. Reads files and the network.
+   */
   public ReleaseCatalog releaseCatalog() {
-    List<Release> releases = new ArrayList<>();
-    for (CatalogEntry c : catalog) {
-      ServiceKind k = ServiceKind.fromName(c.service()).orElseThrow(() ->
-          new IllegalArgumentException("catalog: there is no service '" + c.service() + "': use gim, gsp or gca"));
-      Release r = Release.of(k, c.version());
-      releases.add(c.schemaChange().orElse(false) ? r.withSchemaChange() : r);
-    }
-    return new ReleaseCatalog(releases);
+    Problems p = new Problems();
+    ReleaseCatalog c = CatalogSources.load(this, p);
+    p.throwIfAny();
+    return c;
+  }
+
+  /** The {@code catalog:} entries alone, as releases (no file or network read). */
+  public List<Release> configuredReleases() {
+    Problems p = new Problems();
+    List<Release> out = CatalogSources.configured(this, p);
+    p.throwIfAny();
+    return out;
   }
 
   public AccessPolicy accessPolicy() {

@@ -22,8 +22,8 @@ import java.util.stream.Collectors;
  * What is wrong with a configuration, said as its author would look for it: the key path
  * ({@code environments[0].kafka.bootstrapServers}), the line, and what belongs there, never a Java
  * type name. {@link BotConfig}'s refusal stays an {@link IllegalArgumentException}; this class
- * only words it, and checks the keys a record cannot do without (BotConfigFuzzTest found each
- * one missing as a NullPointerException later, at start).
+ * only words Jackson's problems for {@link ConfigReader}, and checks the keys a record cannot do
+ * without (BotConfigFuzzTest found each one missing as a NullPointerException later, at start).
  */
 final class ConfigProblems {
 
@@ -34,22 +34,34 @@ final class ConfigProblems {
 
   private ConfigProblems() {}
 
-  /** The refusal for a configuration Jackson could not read. */
-  static IllegalArgumentException describe(String what, JsonProcessingException e) {
-    String line = e.getLocation() == null || e.getLocation() == JsonLocation.NA ? ""
-        : " (line " + e.getLocation().getLineNr() + ")";
-    String path = e instanceof JsonMappingException m ? path(m.getPath()) : "";
-    String at = path.isEmpty() ? "" : path + ": ";
+  /**
+   * One thing Jackson could not read: where (the references to the node, as a key path, and the
+   * line when the parser knew it) and what is wrong, in the author's words.
+   *
+   * @param refs the path to the node at fault ({@link ConfigReader} removes it to read on)
+   * @param line 0 when unknown
+   */
+  record Read(List<JsonMappingException.Reference> refs, String path, int line, String problem) {}
+
+  /** What Jackson could not read, in the author's words. */
+  static Read read(JsonProcessingException e) {
+    int line = e.getLocation() == null || e.getLocation() == JsonLocation.NA ? 0 : e.getLocation().getLineNr();
+    List<JsonMappingException.Reference> refs = e instanceof JsonMappingException m ? m.getPath() : List.of();
+    String path = path(refs);
+    String at = path;
     String problem;
     if (e instanceof UnrecognizedPropertyException u) {
       Collection<Object> known = u.getKnownPropertyIds() == null ? List.of() : u.getKnownPropertyIds();
+      Optional<String> near = known.stream().map(String::valueOf)
+          .filter(k -> distance(k.toLowerCase(java.util.Locale.ROOT),
+              String.valueOf(u.getPropertyName()).toLowerCase(java.util.Locale.ROOT)) <= 2)
+          .findFirst();
       problem = "'" + u.getPropertyName() + "' is not a key here"
+          + near.map(k -> " (did you mean '" + k + "'?)").orElse("")
           + (known.isEmpty() ? "" : "; the keys here are " + known.stream().map(String::valueOf)
               .collect(Collectors.toCollection(TreeSet::new)));
       // The path ends with the unknown key itself: say where it stands.
-      List<JsonMappingException.Reference> refs = u.getPath();
-      String parent = refs.isEmpty() ? "" : path(refs.subList(0, refs.size() - 1));
-      at = parent.isEmpty() ? "" : parent + ": ";
+      at = refs.isEmpty() ? "" : path(refs.subList(0, refs.size() - 1));
     } else if (e instanceof ValueInstantiationException v) {
       Throwable cause = v.getCause();
       problem = cause instanceof IllegalArgumentException && cause.getMessage() != null
@@ -72,50 +84,51 @@ final class ConfigProblems {
     } else {
       problem = "this value does not fit here";
     }
-    return new IllegalArgumentException(what + " is not valid" + line + ": " + at + problem, e);
+    return new Read(refs, at, line, problem);
   }
 
   /** The keys a configuration cannot do without, checked once it is read. */
-  static BotConfig checked(BotConfig c) {
-    if (c == null) {
-      // A document of nothing but null (~, or an anchored empty value): Jackson returns null.
-      throw new IllegalArgumentException("configuration is not valid: it is empty; it needs at least helm: and"
-          + " environments:");
+  static void checked(BotConfig c, Problems p) {
+    if (c.helm() == null) {
+      p.add("helm", "the configuration needs a helm section (binary: the helm CLI, charts: the directory of the"
+          + " vendor's chart packages)");
+    } else {
+      required(p, c.helm().binary(), "helm.binary", "the helm CLI to run");
+      required(p, c.helm().charts(), "helm.charts", "the directory of the vendor's chart packages");
     }
-    required(c.helm().binary(), "helm.binary", "the helm CLI to run");
-    required(c.helm().charts(), "helm.charts", "the directory of the vendor's chart packages");
+    if (c.environments().isEmpty()) {
+      p.add("environments", "the configuration names no environment; add one: environments: [{name: prod, context:"
+          + " prod-cluster}]");
+    }
     for (int i = 0; i < c.environments().size(); i++) {
       BotConfig.Env e = c.environments().get(i);
       String at = "environments[" + i + "]";
-      required(e.name(), at + ".name", "the environment's name, as commands give it with --env");
+      required(p, e.name(), at + ".name", "the environment's name, as commands give it with --env");
       e.kafka().ifPresent(k -> {
-        required(k.bootstrapServers(), at + ".kafka.bootstrapServers", "host:port of GIM's Kafka");
-        valued(k.properties(), at + ".kafka.properties");
+        required(p, k.bootstrapServers(), at + ".kafka.bootstrapServers", "host:port of GIM's Kafka");
+        valued(p, k.properties(), at + ".kafka.properties");
       });
-      e.postgres().ifPresent(p -> {
-        required(p.url(), at + ".postgres.url", "the JDBC URL of the Info Mart database");
-        required(p.user(), at + ".postgres.user", "a read-only database user");
-        p.etlHistoryQuery().filter(q -> !q.contains(":since")).ifPresent(q -> {
-          throw new IllegalArgumentException("configuration is not valid: " + at + ".postgres.etlHistoryQuery must use :since (when the step's helm"
-              + " call ended), e.g. " + io.gimops.adapters.postgres.EtlHistory.DEFAULT_QUERY);
-        });
+      e.postgres().ifPresent(pg -> {
+        required(p, pg.url(), at + ".postgres.url", "the JDBC URL of the Info Mart database");
+        required(p, pg.user(), at + ".postgres.user", "a read-only database user");
+        pg.etlHistoryQuery().filter(q -> !q.contains(":since")).ifPresent(q -> p.add(at + ".postgres.etlHistoryQuery",
+            "must use :since (when the step's helm call ended), e.g. " + io.gimops.adapters.postgres.EtlHistory.DEFAULT_QUERY));
       });
     }
     for (int i = 0; i < c.catalog().size(); i++) {
       BotConfig.CatalogEntry r = c.catalog().get(i);
-      required(r.service(), "catalog[" + i + "].service", "gim, gsp or gca");
-      required(r.version(), "catalog[" + i + "].version", "the release's version, e.g. 100.0.116+2900");
+      required(p, r.service(), "catalog[" + i + "].service", "gim, gsp or gca");
+      required(p, r.version(), "catalog[" + i + "].version", "the release's version, e.g. 100.0.116+2900");
     }
     c.kafka().ifPresent(k -> {
-      required(k.bootstrapServers(), "kafka.bootstrapServers", "host:port of the bot's Kafka");
-      valued(k.properties(), "kafka.properties");
+      required(p, k.bootstrapServers(), "kafka.bootstrapServers", "host:port of the bot's Kafka");
+      valued(p, k.properties(), "kafka.properties");
     });
-    return c;
   }
 
-  private static void required(String value, String key, String what) {
+  private static void required(Problems p, String value, String key, String what) {
     if (value == null || value.isBlank()) {
-      throw new IllegalArgumentException("configuration is not valid: " + key + " is missing (" + what + ")");
+      p.add(key, "missing (" + what + ")");
     }
   }
 
@@ -123,16 +136,37 @@ final class ConfigProblems {
    * Client properties each need a value: in YAML's flow style {@code {security.protocol:SASL_SSL}}
    * (no space after the colon) is one key with no value, which the Kafka client would not survive.
    */
-  private static void valued(Optional<Map<String, String>> properties, String key) {
+  private static void valued(Problems p, Optional<Map<String, String>> properties, String key) {
     properties.ifPresent(m -> m.forEach((name, value) -> {
       if (name == null || value == null) {
-        throw new IllegalArgumentException("configuration is not valid: " + key + " '" + name + "' has no value"
-            + " (in {a: b} a space must follow the colon)");
+        p.add(key, "'" + name + "' has no value (in {a: b} a space must follow the colon)");
       }
     }));
   }
 
-  private static String path(List<JsonMappingException.Reference> refs) {
+  /** Levenshtein distance, for "did you mean" (keys are short). */
+  static int distance(String a, String b) {
+    if (Math.abs(a.length() - b.length()) > 2 || a.length() > 64 || b.length() > 64) {
+      return Integer.MAX_VALUE;
+    }
+    int[] prev = new int[b.length() + 1];
+    int[] cur = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) {
+      prev[j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      cur[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1));
+      }
+      int[] t = prev;
+      prev = cur;
+      cur = t;
+    }
+    return prev[b.length()];
+  }
+
+  static String path(List<JsonMappingException.Reference> refs) {
     StringBuilder b = new StringBuilder();
     for (JsonMappingException.Reference r : refs) {
       if (r.getFieldName() != null) {

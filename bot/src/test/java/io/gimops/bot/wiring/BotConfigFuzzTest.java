@@ -43,6 +43,7 @@ class BotConfigFuzzTest {
     assertThat(c.botNamespace()).isNotNull();
     assertThat(c.environmentModels()).hasSameSizeAs(c.environments());
     assertThat(c.releaseCatalog()).isNotNull();
+    assertThat(c.configuredReleases()).hasSizeLessThanOrEqualTo(c.catalog().size());
     assertThat(c.accessPolicy()).isNotNull();
     assertThat(c.policySettings()).isNotNull();
     assertThat(c.orchestratorSettings()).isNotNull();

@@ -6,27 +6,46 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalTime;
 import java.time.ZoneId;
-import java.util.EnumSet;
 import java.util.Objects;
 import java.util.Set;
 
 /**
  * A recurring time agreed for upgrades ("Plan a time when this eventuality is least disruptive to
- * your operations"): on the given days, from {@code start} for {@code length}, in {@code zone}. A
- * window may run past midnight.
+ * your operations"), or one when they must not start (a deny window: month-end reporting, a
+ * freeze): opening at {@code start} (weekly or cron-like) for {@code length}, in {@code zone}. A
+ * window may run past midnight; its length is elapsed time, so a night that loses an hour to
+ * daylight saving time still ends {@code length} after it opened.
  */
-public record MaintenanceWindow(Set<DayOfWeek> days, LocalTime start, Duration length, ZoneId zone) {
+public record MaintenanceWindow(Effect effect, WindowStart start, Duration length, ZoneId zone) {
+
+  /** Whether upgrades may start inside the window, or must not (deny wins over allow). */
+  public enum Effect { ALLOW, DENY }
 
   public MaintenanceWindow {
-    days = days.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(days));
+    Objects.requireNonNull(effect, "effect");
     Objects.requireNonNull(start, "start");
     Objects.requireNonNull(zone, "zone");
     if (length.isNegative() || length.isZero() || length.compareTo(Duration.ofDays(7)) > 0) {
       throw new IllegalArgumentException("a maintenance window lasts more than 0 and at most 7 days");
     }
-    if (days.isEmpty()) {
-      throw new IllegalArgumentException("a maintenance window needs at least one day");
-    }
+  }
+
+  /** A weekly allow window. */
+  public MaintenanceWindow(Set<DayOfWeek> days, LocalTime start, Duration length, ZoneId zone) {
+    this(Effect.ALLOW, WindowStart.weekly(days, start), length, zone);
+  }
+
+  public static MaintenanceWindow weekly(Effect effect, Set<DayOfWeek> days, LocalTime start, Duration length,
+      ZoneId zone) {
+    return new MaintenanceWindow(effect, WindowStart.weekly(days, start), length, zone);
+  }
+
+  public static MaintenanceWindow cron(Effect effect, String expression, Duration length, ZoneId zone) {
+    return new MaintenanceWindow(effect, WindowStart.cron(expression), length, zone);
+  }
+
+  public boolean denies() {
+    return effect == Effect.DENY;
   }
 
   public boolean contains(Instant instant) {
@@ -34,8 +53,12 @@ public record MaintenanceWindow(Set<DayOfWeek> days, LocalTime start, Duration l
     long lookBack = length.toDays() + 1;
     for (long back = 0; back <= lookBack; back++) {
       LocalDate d = date.minusDays(back);
-      if (days.contains(d.getDayOfWeek())) {
-        Instant from = d.atTime(start).atZone(zone).toInstant();
+      if (!start.opensOn(d)) {
+        continue;
+      }
+      for (LocalTime t : start.times()) {
+        // A start in a spring-forward gap opens at the first valid time after it.
+        Instant from = d.atTime(t).atZone(zone).toInstant();
         if (!instant.isBefore(from) && instant.isBefore(from.plus(length))) {
           return true;
         }
@@ -46,6 +69,6 @@ public record MaintenanceWindow(Set<DayOfWeek> days, LocalTime start, Duration l
 
   @Override
   public String toString() {
-    return days + " " + start + " for " + length.toMinutes() + "m (" + zone + ")";
+    return start + " for " + length.toMinutes() + "m (" + zone + ")";
   }
 }

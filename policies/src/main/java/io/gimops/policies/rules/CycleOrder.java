@@ -45,7 +45,8 @@ public final class CycleOrder {
         continue;
       }
       Version v = t.release().version();
-      steps.add(new PlanStep.HelmUpgrade(spec.kind(), spec.releaseName(), spec.releaseName(), v,
+      // The package is the vendor's chart (gim-<version>.tgz) whatever the release is called.
+      steps.add(new PlanStep.HelmUpgrade(spec.kind(), spec.releaseName(), spec.kind().id(), v,
           Optional.of(t.valuesFile().orElse(spec.valuesFile())), spec.namespace(),
           spec.helmTimeout(), t.imageTag()));
       for (String extra : spec.extraCharts()) {

@@ -53,6 +53,16 @@ class Rule03OrderAndVerifyTest {
   }
 
   @Test
+  void rule3_aReleaseNamedOtherwiseStillInstallsTheVendorsPackage() {
+    var gsp = PROD.service(ServiceKind.GSP).orElseThrow();
+    var env = PROD.withService(new io.gimops.policies.domain.ServiceSpec(ServiceKind.GSP, "gsp-prod", "gim-prod",
+        gsp.extraCharts(), gsp.cycleOrder(), gsp.helmTimeout(), "gsp-prod", "prod-gsp-values.yaml"));
+    Decision d = engine.decide(confirmed(LifecycleRequest.Upgrade.toLatest(ServiceKind.GSP)).withEnvironment(env));
+    assertThat(d.plan().stepsOf(PlanStep.HelmUpgrade.class)).extracting(PlanStep::describe).containsExactly(
+        "helm upgrade --install gsp-prod gsp-100.0.101+1500.tgz -f prod-gsp-values.yaml -n gim-prod --timeout 15m");
+  }
+
+  @Test
   void rule3_aPlanThatStartsTheNextServiceBeforeVerifyingIsRefused() {
     Plan bad = new Plan(List.of(
         new PlanStep.HelmUpgrade(ServiceKind.GIM, "gim", "gim", version(ServiceKind.GIM, 3),
