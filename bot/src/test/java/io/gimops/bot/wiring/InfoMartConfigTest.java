@@ -36,6 +36,6 @@ class InfoMartConfigTest {
   @Test
   void aQueryWithoutSinceIsRefusedWithItsKeyPath() {
     assertThatThrownBy(() -> history("      etlHistoryQuery: SELECT 1, 2, now()\n"))
-        .hasMessageContaining("environments[0].postgres.etlHistoryQuery must use :since");
+        .hasMessageContaining("(line 8): environments[0].postgres.etlHistoryQuery: must use :since");
   }
 }
