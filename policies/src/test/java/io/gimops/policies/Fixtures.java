@@ -118,7 +118,7 @@ public final class Fixtures {
         .metrics(MetricPresence.PRESENT)
         .history(history);
     if (k == ServiceKind.GIM) {
-      b.backlog(steadyBacklog(NOW, 20, 12.0)).lastTransformationCompleted(NOW.minus(Duration.ofDays(3)));
+      b.backlog(steadyBacklog(NOW, 20, 12.0));
     }
     return b.build();
   }

@@ -1,8 +1,6 @@
 package io.gimops.adapters.kube;
 
 import io.gimops.adapters.helm.ReleaseProblem;
-import io.gimops.adapters.kube.ClusterView.JobPhase;
-import io.gimops.adapters.kube.ClusterView.JobView;
 import io.gimops.adapters.kube.ClusterView.PodView;
 import io.gimops.adapters.kube.ClusterView.ServiceView;
 import io.gimops.adapters.kube.ClusterView.Waiting;
@@ -53,11 +51,7 @@ final class ChangeDetector {
     }
     List<ClusterEvent> events = new ArrayList<>();
     Map<String, PodView> oldPods = new HashMap<>();
-    Map<String, JobView> oldJobs = new HashMap<>();
-    previous.services().values().forEach(s -> {
-      s.pods().forEach(p -> oldPods.put(p.uid(), p));
-      s.jobs().forEach(j -> oldJobs.put(j.uid(), j));
-    });
+    previous.services().values().forEach(s -> s.pods().forEach(p -> oldPods.put(p.uid(), p)));
     Set<String> livePods = new HashSet<>();
     for (ServiceView s : inOrder(view)) {
       ServiceKind kind = s.spec().kind();
@@ -66,9 +60,6 @@ final class ChangeDetector {
       for (PodView p : s.pods()) {
         livePods.add(p.uid());
         pod(kind, p, Optional.ofNullable(oldPods.get(p.uid())), at, events);
-      }
-      for (JobView j : s.jobs()) {
-        job(kind, j, Optional.ofNullable(oldJobs.get(j.uid())), at, events);
       }
     }
     reported.keySet().retainAll(livePods);
@@ -118,18 +109,6 @@ final class ChangeDetector {
     if (now.ready() && before.map(b -> !b.state().ready()).orElse(true)) {
       reported.remove(p.uid()); // a new failure after being Ready is a new episode
       events.add(new ClusterEvent.PodReady(environment, at, kind, ns, now.name(), now.version()));
-    }
-  }
-
-  private void job(ServiceKind kind, JobView j, Optional<JobView> before, Instant at, List<ClusterEvent> events) {
-    JobPhase was = before.map(JobView::phase).orElse(JobPhase.RUNNING);
-    if (j.phase() == was) {
-      return;
-    }
-    if (j.phase() == JobPhase.SUCCEEDED) {
-      events.add(new ClusterEvent.JobSucceeded(environment, at, kind, j.namespace(), j.name(), j.kind(), j.completed()));
-    } else if (j.phase() == JobPhase.FAILED) {
-      events.add(new ClusterEvent.JobFailed(environment, at, kind, j.namespace(), j.name(), j.kind(), j.reason(), j.message()));
     }
   }
 

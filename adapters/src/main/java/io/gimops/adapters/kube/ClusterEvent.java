@@ -24,8 +24,6 @@ public sealed interface ClusterEvent {
     POD_CRASH_LOOP_BACK_OFF,
     POD_IMAGE_PULL_FAILURE,
     POD_FAILING,
-    JOB_SUCCEEDED,
-    JOB_FAILED,
     RELEASE_STATUS_CHANGED,
     RELEASE_RECORD_PROBLEM,
     OBSERVER_UNHEALTHY,
@@ -114,34 +112,6 @@ public sealed interface ClusterEvent {
 
     public String summary() {
       return "pod " + pod + " of " + service.id() + " is in " + reason + (message.isEmpty() ? "" : ": " + message);
-    }
-  }
-
-  /** A Job of the service (GIM's migration or transformation) completed. */
-  record JobSucceeded(String environment, Instant at, ServiceKind service, String namespace, String job,
-      JobKind jobKind, Optional<Instant> completedAt) implements ServiceEvent {
-    public Kind kind() {
-      return Kind.JOB_SUCCEEDED;
-    }
-
-    public String summary() {
-      return service.id() + " " + jobKind.label() + " job " + job + " succeeded";
-    }
-  }
-
-  /** A Job of the service failed for good (its backoff limit or deadline was reached). */
-  record JobFailed(String environment, Instant at, ServiceKind service, String namespace, String job,
-      JobKind jobKind, String reason, String message) implements ServiceEvent {
-    public Kind kind() {
-      return Kind.JOB_FAILED;
-    }
-
-    public String summary() {
-      String s = service.id() + " " + jobKind.label() + " job " + job + " failed"
-          + (reason.isEmpty() ? "" : " (" + reason + (message.isEmpty() ? "" : ": " + message) + ")");
-      return jobKind == JobKind.MIGRATION
-          ? s + ": the database is half-migrated; restarting the GIM pod resumes the migration where it left off"
-          : s;
     }
   }
 

@@ -5,7 +5,6 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
-import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
@@ -51,8 +50,9 @@ import java.util.function.Supplier;
  *   <li>For each namespace of the environment (one per service, or one shared), one informer per
  *       kind: Deployments, StatefulSets, Pods (those with {@code app.kubernetes.io/instance} set
  *       while every service there is selected by it, else all, matched to each service by its
- *       {@link PodSelector}), Jobs
- *       ({@code gimops.io/job} set) and Helm's release Secrets ({@code owner=helm}).
+ *       {@link PodSelector}) and Helm's release Secrets ({@code owner=helm}). No Jobs: GIM runs its
+ *       migration and transformation jobs inside its own pod, and says so by turning Ready; the
+ *       Info Mart database says the rest (see {@code io.gimops.adapters.postgres.EtlHistory}).
  *   <li>Every informer callback asks for a recompute; recomputes run on the observer's one thread
  *       and coalesce. A recompute builds each service's state from the informers' caches (release
  *       Secrets are decoded once per resource version), compares it with the previous one, and
@@ -101,7 +101,6 @@ public final class ClusterObserver implements AutoCloseable {
   private final List<WatchSlot<Deployment>> deployments = new ArrayList<>();
   private final List<WatchSlot<StatefulSet>> statefulSets = new ArrayList<>();
   private final List<WatchSlot<Pod>> pods = new ArrayList<>();
-  private final List<WatchSlot<Job>> jobs = new ArrayList<>();
   private final List<WatchSlot<Secret>> secrets = new ArrayList<>();
   private final HelmReleaseReader reader = new HelmReleaseReader();
   private final Map<String, CachedRecord> decoded = new HashMap<>();
@@ -229,8 +228,6 @@ public final class ClusterObserver implements AutoCloseable {
       pods.add(slot("pods in " + ns,
           () -> byInstance ? client.pods().inNamespace(ns).withLabel(ClusterView.INSTANCE).runnableInformer(0)
               : client.pods().inNamespace(ns).runnableInformer(0), now));
-      jobs.add(slot("jobs in " + ns,
-          () -> client.batch().v1().jobs().inNamespace(ns).withLabel(JobKind.LABEL).runnableInformer(0), now));
       secrets.add(slot("helm releases in " + ns,
           () -> client.secrets().inNamespace(ns).withLabel(HelmReleaseReader.OWNER_LABEL, "helm").runnableInformer(0), now));
     }
@@ -406,7 +403,7 @@ public final class ClusterObserver implements AutoCloseable {
       return;
     }
     ClusterView view = ClusterView.of(environment, new ClusterView.Inputs(
-        items(deployments), items(statefulSets), items(pods), items(jobs), items(secrets)), this::decode, selectors);
+        items(deployments), items(statefulSets), items(pods), items(secrets)), this::decode, selectors);
     pruneDecoded();
     List<ClusterEvent> events = changes.next(view, clock.instant());
     Published p = published;
@@ -486,7 +483,7 @@ public final class ClusterObserver implements AutoCloseable {
     if (health == Health.HEALTHY) {
       return Optional.empty();
     }
-    // Slots in the same trouble are named together: "pods in gim, jobs in gim: watch down (...)".
+    // Slots in the same trouble are named together: "pods in gim, secrets in gim: watch down (...)".
     Map<String, List<String>> byTrouble = new java.util.LinkedHashMap<>();
     Instant since = null;
     for (WatchSlot<?> s : slots) {

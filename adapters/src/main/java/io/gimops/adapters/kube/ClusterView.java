@@ -9,14 +9,11 @@ import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
-import io.fabric8.kubernetes.api.model.batch.v1.Job;
-import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
 import io.gimops.adapters.helm.HelmReleaseReader;
 import io.gimops.adapters.helm.ReleaseHistory;
 import io.gimops.policies.domain.Environment;
 import io.gimops.policies.domain.HelmStatus;
 import io.gimops.policies.domain.MetricPresence;
-import io.gimops.policies.domain.MigrationState;
 import io.gimops.policies.domain.PodPhase;
 import io.gimops.policies.domain.PodState;
 import io.gimops.policies.domain.ServiceKind;
@@ -38,7 +35,7 @@ import java.util.function.Function;
 /**
  * What the cluster's objects say about each service of one environment, computed from the
  * objects alone (no I/O): the policies' {@link ServiceState} plus what the observer needs to
- * tell changes apart (pod and job identities, the release record and its problems).
+ * tell changes apart (pod identities, the release record and its problems).
  */
 record ClusterView(Map<ServiceKind, ServiceView> services) {
 
@@ -53,17 +50,12 @@ record ClusterView(Map<ServiceKind, ServiceView> services) {
 
   /** The objects of an environment's namespaces, as the informers hold them. */
   record Inputs(List<Deployment> deployments, List<StatefulSet> statefulSets, List<Pod> pods,
-      List<Job> jobs, List<Secret> secrets) {}
+      List<Secret> secrets) {}
 
   /** The container a pod waits on, and why. */
   record Waiting(String container, String reason, String message, String image) {}
 
   record PodView(String uid, String namespace, PodState state, Optional<Waiting> waiting) {}
-
-  enum JobPhase { RUNNING, SUCCEEDED, FAILED }
-
-  record JobView(String uid, String namespace, String name, JobKind kind, JobPhase phase,
-      Instant created, Optional<Instant> completed, String reason, String message) {}
 
   /**
    * @param state the service as the policies see it, metrics {@code UNKNOWN} and no backlog (a
@@ -71,7 +63,7 @@ record ClusterView(Map<ServiceKind, ServiceView> services) {
    * @param unreliable why this service's state cannot be trusted, if it cannot
    */
   record ServiceView(ServiceSpec spec, ServiceState state, ReleaseHistory release, List<PodView> pods,
-      List<JobView> jobs, Optional<String> unreliable) {}
+      Optional<String> unreliable) {}
 
   static ClusterView of(Environment env, Inputs objects, Function<Secret, HelmReleaseReader.Decoded> decoder) {
     return of(env, objects, decoder, Map.of());
@@ -138,20 +130,11 @@ record ClusterView(Map<ServiceKind, ServiceView> services) {
         .sorted(Comparator.comparing((PodView p) -> p.state().name()))
         .toList();
 
-    List<JobView> jobs = objects.jobs().stream()
-        .filter(j -> ns.equals(namespaceOf(j)) && release.equals(labels(j).get(INSTANCE))
-            && labels(j).containsKey(JobKind.LABEL))
-        .map(ClusterView::job)
-        .sorted(Comparator.comparing(JobView::created).thenComparing(JobView::name))
-        .toList();
-
     ServiceState.Builder b = ServiceState.builder(spec.kind())
         .history(history.history())
         .replicas(desired, ready)
         .pods(pods.stream().map(PodView::state).toList())
-        .metrics(MetricPresence.UNKNOWN)
-        .migration(migration(jobs))
-        .lastTransformationCompleted(lastTransformation(jobs).orElse(null));
+        .metrics(MetricPresence.UNKNOWN);
     Optional<String> unreliable = Optional.empty();
     if (history.installed()) {
       int revision = history.latestRevision().orElseThrow();
@@ -172,28 +155,7 @@ record ClusterView(Map<ServiceKind, ServiceView> services) {
     } else {
       b.helmStatus(history.status());
     }
-    return new ServiceView(spec, b.build(), history, pods, jobs, unreliable);
-  }
-
-  /** GIM's migration as its newest migration Job says; none when no migration Job exists. */
-  static MigrationState migration(List<JobView> jobs) {
-    Optional<JobView> newest = jobs.stream().filter(j -> j.kind() == JobKind.MIGRATION)
-        .max(Comparator.comparing(JobView::created).thenComparing(JobView::name));
-    if (newest.isEmpty()) {
-      return MigrationState.NONE;
-    }
-    return switch (newest.get().phase()) {
-      case RUNNING -> MigrationState.RUNNING;
-      case SUCCEEDED -> MigrationState.COMPLETED;
-      case FAILED -> MigrationState.INCOMPLETE;
-    };
-  }
-
-  static Optional<Instant> lastTransformation(List<JobView> jobs) {
-    return jobs.stream()
-        .filter(j -> j.kind() == JobKind.TRANSFORMATION && j.phase() == JobPhase.SUCCEEDED)
-        .map(j -> j.completed().orElse(j.created()))
-        .max(Comparator.naturalOrder());
+    return new ServiceView(spec, b.build(), history, pods, unreliable);
   }
 
   static PodView pod(Pod p) {
@@ -261,44 +223,6 @@ record ClusterView(Map<ServiceKind, ServiceView> services) {
       }
     }
     return Optional.ofNullable(first);
-  }
-
-  static JobView job(Job j) {
-    ObjectMeta m = j.getMetadata();
-    JobPhase phase = JobPhase.RUNNING;
-    String reason = "";
-    String message = "";
-    Optional<Instant> completed = Optional.empty();
-    if (j.getStatus() != null) {
-      List<JobCondition> conditions = j.getStatus().getConditions() == null ? List.of() : j.getStatus().getConditions();
-      for (JobCondition c : conditions) {
-        if (!"True".equals(c.getStatus())) {
-          continue;
-        }
-        if ("Complete".equals(c.getType())) {
-          phase = JobPhase.SUCCEEDED;
-          completed = time(j.getStatus().getCompletionTime()).or(() -> time(c.getLastTransitionTime()));
-        } else if ("Failed".equals(c.getType())) {
-          phase = JobPhase.FAILED;
-          reason = nullToEmpty(c.getReason());
-          message = nullToEmpty(c.getMessage());
-          completed = time(c.getLastTransitionTime());
-        }
-      }
-      if (phase == JobPhase.RUNNING && conditions.isEmpty()) {
-        // Conditions are what the Job controller writes; counts alone are a fallback for
-        // clusters (or fakes) that write only them.
-        int active = j.getStatus().getActive() == null ? 0 : j.getStatus().getActive();
-        int succeeded = j.getStatus().getSucceeded() == null ? 0 : j.getStatus().getSucceeded();
-        if (active == 0 && succeeded > 0) {
-          phase = JobPhase.SUCCEEDED;
-          completed = time(j.getStatus().getCompletionTime());
-        }
-      }
-    }
-    Instant created = time(m.getCreationTimestamp()).orElse(Instant.EPOCH);
-    return new JobView(uidOf(j), m.getNamespace(), m.getName(), JobKind.fromLabel(labels(j).get(JobKind.LABEL)),
-        phase, created, completed, reason, message);
   }
 
   /** {@code helm.sh/chart} is {@code <chart>-<version>} with {@code +} written {@code _}. */

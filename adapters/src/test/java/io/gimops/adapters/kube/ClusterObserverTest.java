@@ -12,11 +12,8 @@ import static org.awaitility.Awaitility.await;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
-import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.gimops.adapters.kube.ClusterEvent.JobFailed;
-import io.gimops.adapters.kube.ClusterEvent.JobSucceeded;
 import io.gimops.adapters.kube.ClusterEvent.ObserverHealthy;
 import io.gimops.adapters.kube.ClusterEvent.ObserverUnhealthy;
 import io.gimops.adapters.kube.ClusterEvent.PodCrashLoopBackOff;
@@ -54,8 +51,6 @@ import org.junit.jupiter.api.Test;
 class ClusterObserverTest {
 
   private static final Duration WAIT = Duration.ofSeconds(10);
-  private static final Instant MIGRATED = Instant.parse("2026-11-03T09:05:00Z");
-  private static final Instant TRANSFORMED = Instant.parse("2026-11-03T09:10:00Z");
 
   private MockCluster cluster;
   private KubernetesClient world;
@@ -98,10 +93,6 @@ class ClusterObserverTest {
         .secret()).create();
     world.resource(deployment(gimNs, "gim", "gim", "100.0.116+2900", 1, 1)).create();
     readyPod(gimNs, "gim-6d9f7c5b4-x2k8p", "gim", "gim", "100.0.116+2900");
-    Job migration = world.resource(Workloads.job(gimNs, "gim-migrate-3", "gim", "migration")).create();
-    world.resource(new JobBuilder(migration).withStatus(Workloads.succeeded(MIGRATED)).build()).updateStatus();
-    Job transformation = world.resource(Workloads.job(gimNs, "gim-transform-3", "gim", "transformation")).create();
-    world.resource(new JobBuilder(transformation).withStatus(Workloads.succeeded(TRANSFORMED)).build()).updateStatus();
 
     world.resource(HelmRecords.revision("gsp", 1).in(gspNs).chart("gsp", "100.0.100+1400").secret()).create();
     world.resource(statefulSet(gspNs, "gsp", "gsp", "100.0.100+1400", 2, 2)).create();
@@ -139,8 +130,8 @@ class ClusterObserverTest {
       assertThat(p.pendingSince()).isEmpty();
       assertThat(p.version()).contains(Version.parse("100.0.116+2900"));
     });
-    assertThat(gim.migration()).isEqualTo(MigrationState.COMPLETED);
-    assertThat(gim.lastTransformationCompleted()).contains(TRANSFORMED);
+    // GIM migrates and transforms inside its pod: the cluster cannot tell the migration.
+    assertThat(gim.migration()).isEqualTo(MigrationState.UNKNOWN);
     assertThat(gim.metrics()).isEqualTo(MetricPresence.UNKNOWN);
     assertThat(gim.backlog()).isEmpty();
 
@@ -149,7 +140,6 @@ class ClusterObserverTest {
     assertThat(gsp.desiredReplicas()).isEqualTo(2);
     assertThat(gsp.readyReplicas()).isEqualTo(2);
     assertThat(gsp.pods()).extracting(PodState::name).containsExactly("gsp-0", "gsp-1");
-    assertThat(gsp.migration()).isEqualTo(MigrationState.NONE);
 
     ServiceState gca = snap.service(ServiceKind.GCA);
     assertThat(gca.deployedVersion()).contains(Version.parse("100.0.100+2300"));
@@ -158,7 +148,7 @@ class ClusterObserverTest {
   }
 
   @Test
-  @DisplayName("snapshot per service, each in its own namespace: release, history, replicas, pods, GIM's jobs")
+  @DisplayName("snapshot per service, each in its own namespace: release, history, replicas, pods")
   void snapshotPerService() throws Exception {
     installAll("gim", "gsp", "gca");
     observe(Environment.standard("dev", "kind-dev", false));
@@ -249,35 +239,21 @@ class ClusterObserverTest {
   }
 
   @Test
-  @DisplayName("events: GIM's migration job failed (half-migrated database) and transformation job succeeded")
-  void jobEvents() throws Exception {
+  @DisplayName("Jobs are not watched: a Job in GIM's namespace (a chart's hook) yields no event; GIM's own signal is its pod turning Ready")
+  void jobsAreNotWatchedGimReadinessIs() throws Exception {
     installAll("gim", "gsp", "gca");
     observe(Environment.standard("dev", "kind-dev", false));
 
-    Job migration = world.resource(Workloads.job("gim", "gim-migrate-4", "gim", "migration")).create();
-    await().atMost(WAIT).until(() -> observer.snapshot().service(ServiceKind.GIM).migration() == MigrationState.RUNNING);
-    Instant failedAt = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-    world.resource(new JobBuilder(migration)
-        .withStatus(Workloads.failed(failedAt, "BackoffLimitExceeded", "Job has reached the specified backoff limit")).build()).updateStatus();
+    world.resource(new JobBuilder().withNewMetadata().withName("gim-pre-upgrade").withNamespace("gim")
+        .addToLabels("app.kubernetes.io/instance", "gim").endMetadata()
+        .withNewSpec().withNewTemplate().withNewSpec().withRestartPolicy("Never")
+        .addNewContainer().withName("hook").withImage("busybox").endContainer().endSpec().endTemplate().endSpec()
+        .build()).create();
+    Pod starting = world.resource(pod("gim", "gim-6d9f7c5b4-new01", "gim", "gim", "100.0.116+2900")).create();
+    world.resource(new PodBuilder(starting).withStatus(ready(starting)).build()).updateStatus();
     await().atMost(WAIT).untilAsserted(() -> assertThat(events).anySatisfy(e ->
-        assertThat(e).isInstanceOfSatisfying(JobFailed.class, f -> {
-          assertThat(f.service()).isEqualTo(ServiceKind.GIM);
-          assertThat(f.job()).isEqualTo("gim-migrate-4");
-          assertThat(f.jobKind()).isEqualTo(JobKind.MIGRATION);
-          assertThat(f.reason()).isEqualTo("BackoffLimitExceeded");
-          assertThat(f.summary()).contains("half-migrated", "restarting the GIM pod");
-        })));
-    assertThat(observer.snapshot().service(ServiceKind.GIM).migration()).isEqualTo(MigrationState.INCOMPLETE);
-
-    Job transformation = world.resource(Workloads.job("gim", "gim-transform-4", "gim", "transformation")).create();
-    Instant doneAt = Instant.now().truncatedTo(ChronoUnit.SECONDS).plusSeconds(60);
-    world.resource(new JobBuilder(transformation).withStatus(Workloads.succeeded(doneAt)).build()).updateStatus();
-    await().atMost(WAIT).untilAsserted(() -> assertThat(events).anySatisfy(e ->
-        assertThat(e).isInstanceOfSatisfying(JobSucceeded.class, s -> {
-          assertThat(s.job()).isEqualTo("gim-transform-4");
-          assertThat(s.completedAt()).contains(doneAt);
-        })));
-    assertThat(observer.snapshot().service(ServiceKind.GIM).lastTransformationCompleted()).contains(doneAt);
+        assertThat(e).isInstanceOfSatisfying(PodReady.class, r -> assertThat(r.pod()).isEqualTo("gim-6d9f7c5b4-new01"))));
+    assertThat(events).noneSatisfy(e -> assertThat(e.summary()).containsIgnoringCase("job"));
   }
 
   @Test
@@ -411,7 +387,7 @@ class ClusterObserverTest {
   void recoversFromDroppedWatches() throws Exception {
     installAll("gim", "gsp", "gca");
     observe(Environment.standard("dev", "kind-dev", false));
-    await().atMost(WAIT).until(() -> cluster.openWatches() == 15);
+    await().atMost(WAIT).until(() -> cluster.openWatches() == 12);
     observer.close();
     events.clear();
     observer = ClusterObserver.builder(cluster.newClient(), Environment.standard("dev", "kind-dev", false))
@@ -449,7 +425,7 @@ class ClusterObserverTest {
 
     await().atMost(WAIT).untilAsserted(() -> assertThat(events).anySatisfy(e ->
         assertThat(e).isInstanceOfSatisfying(ObserverUnhealthy.class, u -> assertThat(u.reason())
-            .contains("all 15 watches", "not listed yet", "the API server does not answer"))));
+            .contains("all 12 watches", "not listed yet", "the API server does not answer"))));
     assertThat(observer.snapshot().unreliable()).isPresent();
     assertThat(observer.snapshot().services()).isEmpty();
 

@@ -10,9 +10,6 @@ import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
-import io.fabric8.kubernetes.api.model.batch.v1.Job;
-import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
-import io.fabric8.kubernetes.api.model.batch.v1.JobStatusBuilder;
 import io.gimops.adapters.helm.HelmReleaseReader;
 import io.gimops.adapters.testing.HelmRecords;
 import io.gimops.adapters.testing.Workloads;
@@ -103,29 +100,6 @@ class ClusterViewTest {
   }
 
   @Test
-  @DisplayName("GIM's migration is the newest migration Job's; a Job with counts but no conditions still completes")
-  void migrationState() {
-    Job old = job("gim-migrate-1", "migration", T0, Workloads.failed(T0.plusSeconds(60), "BackoffLimitExceeded", "x"));
-    Job resumed = job("gim-migrate-2", "migration", T0.plusSeconds(600), null);
-    List<ClusterView.JobView> jobs = new ArrayList<>(List.of(ClusterView.job(old), ClusterView.job(resumed)));
-    assertThat(ClusterView.migration(jobs)).isEqualTo(MigrationState.RUNNING);
-
-    Job countsOnly = job("gim-migrate-2", "migration", T0.plusSeconds(600),
-        new JobStatusBuilder().withActive(0).withSucceeded(1).withCompletionTime(T0.plusSeconds(900).toString()).build());
-    assertThat(ClusterView.migration(List.of(ClusterView.job(old), ClusterView.job(countsOnly))))
-        .isEqualTo(MigrationState.COMPLETED);
-    assertThat(ClusterView.migration(List.of(ClusterView.job(old)))).isEqualTo(MigrationState.INCOMPLETE);
-    assertThat(ClusterView.migration(List.of())).isEqualTo(MigrationState.NONE);
-  }
-
-  private static Job job(String name, String kind, Instant created, io.fabric8.kubernetes.api.model.batch.v1.JobStatus status) {
-    Job j = Workloads.job("gim", name, "gim", kind);
-    return new JobBuilder(j).editMetadata().withUid(UUID.randomUUID().toString())
-        .withCreationTimestamp(created.toString()).endMetadata()
-        .withStatus(status == null ? j.getStatus() : status).build();
-  }
-
-  @Test
   @DisplayName("change rules: the first view is a silent baseline; one event per failure episode; a vanished pod leaves nothing behind")
   void changeRules() {
     ChangeDetector d = new ChangeDetector("dev");
@@ -160,7 +134,7 @@ class ClusterViewTest {
     var d = Workloads.deployment("gca", "gca", "gca", "100.0.100+2300", 1, 1);
     d.getMetadata().setLabels(gcaLabels);
     d.getSpec().getTemplate().getMetadata().setLabels(gcaLabels);
-    var inputs = new ClusterView.Inputs(List.of(d), List.of(), List.of(p), List.of(), List.of());
+    var inputs = new ClusterView.Inputs(List.of(d), List.of(), List.of(p), List.of());
 
     var byDefault = ClusterView.of(env, inputs, reader::decode).service(ServiceKind.GCA).orElseThrow().state();
     assertThat(byDefault.pods()).isEmpty();
@@ -175,7 +149,7 @@ class ClusterViewTest {
   }
 
   private ClusterView view(List<Secret> secrets, Pod... pods) {
-    return ClusterView.of(env, new ClusterView.Inputs(List.of(), List.of(), List.of(pods), List.of(), secrets), reader::decode);
+    return ClusterView.of(env, new ClusterView.Inputs(List.of(), List.of(), List.of(pods), secrets), reader::decode);
   }
 
   @Test

@@ -10,15 +10,11 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
-import io.fabric8.kubernetes.api.model.batch.v1.Job;
-import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
-import io.fabric8.kubernetes.api.model.batch.v1.JobStatus;
-import io.fabric8.kubernetes.api.model.batch.v1.JobStatusBuilder;
 import java.time.Instant;
 import java.util.Map;
 
 /**
- * Deployments, StatefulSets, pods and Jobs as the sandbox's charts and controller make them (see
+ * Deployments, StatefulSets and pods as the sandbox's charts and controller make them (see
  * sandbox/README.md): the contract labels, and statuses as a kubelet and the workload controllers
  * would write them.
  */
@@ -126,34 +122,6 @@ public final class Workloads {
         .addNewCondition().withType("PodScheduled").withStatus("True").endCondition()
         .addNewCondition().withType("Ready").withStatus("False").withReason("ContainersNotReady").endCondition()
         .addToContainerStatuses(status)
-        .build();
-  }
-
-  /** A GIM Job ({@code gimops.io/job=migration|transformation}), running. */
-  public static Job job(String ns, String name, String release, String kind) {
-    return new JobBuilder()
-        .withNewMetadata().withName(name).withNamespace(ns)
-        .addToLabels("gimops.io/job", kind).addToLabels("app.kubernetes.io/instance", release).endMetadata()
-        .withNewSpec().withBackoffLimit(2).withNewTemplate().withNewSpec().withRestartPolicy("Never")
-        .addNewContainer().withName(kind).withImage("registry.example.com/genesys/gim:100.0.116.2900").endContainer()
-        .endSpec().endTemplate().endSpec()
-        .withNewStatus().withActive(1).withStartTime(Instant.now().toString()).endStatus()
-        .build();
-  }
-
-  public static JobStatus succeeded(Instant at) {
-    return new JobStatusBuilder().withActive(0).withSucceeded(1).withCompletionTime(at.toString())
-        .addNewCondition().withType("SuccessCriteriaMet").withStatus("True").withLastTransitionTime(at.toString()).endCondition()
-        .addNewCondition().withType("Complete").withStatus("True").withLastTransitionTime(at.toString()).endCondition()
-        .build();
-  }
-
-  public static JobStatus failed(Instant at, String reason, String message) {
-    return new JobStatusBuilder().withActive(0).withFailed(3)
-        .addNewCondition().withType("FailureTarget").withStatus("True").withReason(reason).withMessage(message)
-        .withLastTransitionTime(at.toString()).endCondition()
-        .addNewCondition().withType("Failed").withStatus("True").withReason(reason).withMessage(message)
-        .withLastTransitionTime(at.toString()).endCondition()
         .build();
   }
 }

@@ -7,7 +7,8 @@ import java.util.Optional;
 
 /**
  * A question the bot puts to people after something happened: a failed verification (rule 8:
- * Roll back, and for GIM Restart pod), a release stuck in {@code pending-*}, or the offer to update
+ * Roll back, and for GIM Restart pod), GIM's migration that did not complete while GIM operates
+ * normally (Restart pod, Roll back), a release stuck in {@code pending-*}, or the offer to update
  * export views (rule 11). Choices are numbered from 1, as the console and Slack show them.
  *
  * <p>An operation may hold several open prompts at once (a cycle offers export views after GIM
@@ -20,7 +21,9 @@ public record Prompt(Kind kind, String message, List<Choice> choices) {
   public enum Kind {
     ROLLBACK("rollback"),
     EXPORT_VIEWS("export-views"),
-    STUCK_RELEASE("stuck-release");
+    STUCK_RELEASE("stuck-release"),
+    /** GIM operates normally but its migration did not complete: Restart pod first, Roll back second. */
+    MIGRATION_INCOMPLETE("migration");
 
     private final String id;
 

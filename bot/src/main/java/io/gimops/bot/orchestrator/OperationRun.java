@@ -17,6 +17,7 @@ import io.gimops.policies.decision.PlanStep;
 import io.gimops.policies.domain.HelmStatus;
 import io.gimops.policies.domain.Release;
 import io.gimops.policies.domain.ServiceKind;
+import io.gimops.policies.domain.EtlEvidence;
 import io.gimops.policies.domain.ServiceState;
 import io.gimops.policies.rules.Verification;
 import java.time.Duration;
@@ -49,9 +50,20 @@ import java.util.OptionalInt;
  *       the stuck release with its remedy); no newer revision after {@code helmStartGrace} means
  *       helm never reached the cluster, and only then is it run.
  *   <li>A verify step: the operation is {@code VERIFYING}; judge rule 8 on every cluster change
- *       and every tick until verified (journal, go on) or failed (journal, end {@code FAILED} with
- *       Roll back, and for GIM Restart pod). The windows count from when helm started and ended,
- *       as journaled, so a restart does not reset them.
+ *       and every tick (for GIM with the Info Mart's evidence, when a database is configured)
+ *       until verified (journal, go on) or failed (journal, end {@code FAILED} with Roll back, and
+ *       for GIM Restart pod). The windows count from when helm started and ended, as journaled,
+ *       so a restart of the bot does not reset them.
+ *   <li>GIM's migration stalled (rule 8's {@code STALLED}: GIM operates normally, its migration
+ *       did not complete): raise a prompt, Restart the GIM pod first, Roll back second, and stay
+ *       {@code VERIFYING} (journaled: waiting for a choice). The verification timeout does not
+ *       run against a person deciding: a stalled migration is never failed by the deadline, since
+ *       GIM works on a half-migrated database meanwhile. Restart: this operation, which holds the
+ *       environment's lock (rule 4), restarts the pod itself (audited), and verification starts
+ *       over with the restart as its action, so its windows (Pending, the deadline, the evidence
+ *       {@code :since}) count from the restart. Roll back: the step ends failed and the rollback
+ *       starts as the remedy of this operation. Dismiss: the step ends failed, nothing is rolled
+ *       back, and the outcome says GIM runs on a half-migrated database.
  *   <li>Offer export views after a GIM upgrade that crossed a schema change (rule 11): a prompt,
  *       and the plan goes on.
  *   <li>ConfigMap cleanup, export views and a pod restart run through the cluster actions; one
@@ -112,6 +124,11 @@ final class OperationRun implements Runnable {
         LOG.log(System.Logger.Level.ERROR, "cannot record the failure of " + op.id(), again);
       }
     } finally {
+      Chosen untaken = choice.getAndSet(null);
+      if (untaken != null) {
+        untaken.taken().completeExceptionally(new IllegalStateException("operation " + op.id()
+            + " ended before it could act on the choice (" + op.state().id() + ")"));
+      }
       orchestrator.runEnded(this);
     }
   }
@@ -285,11 +302,27 @@ final class OperationRun implements Runnable {
     }
     List<String> lastUnmet = null;
     java.util.Set<String> replaced = new java.util.HashSet<>();
+    Instant windowStarted = actionStarted;
+    Instant windowEnded = actionEnded;
+    Instant evidenceSince = actionEnded;
     while (true) {
       orchestrator.checkLeading();
+      Optional<Chosen> chosen = takeChoice();
+      if (chosen.isPresent()) {
+        Optional<Restarted> restarted = actOnStall(i, step, action, chosen.get(), lastUnmet);
+        if (restarted.isEmpty()) {
+          return false;
+        }
+        windowStarted = restarted.get().started();
+        windowEnded = restarted.get().ended();
+        // The restart waits for the new pod's Ready, that is for its migration and transformation.
+        evidenceSince = windowStarted;
+        lastUnmet = null;
+        evidence = null;
+      }
       now = orchestrator.now();
       var snapshot = env.observer().snapshot();
-      if (snapshot.unreliable().isPresent() && now.isBefore(actionEnded.plus(orchestrator.policy().verificationTimeout()))) {
+      if (snapshot.unreliable().isPresent() && now.isBefore(windowEnded.plus(orchestrator.policy().verificationTimeout()))) {
         waitFor(settings.tick());
         continue;
       }
@@ -298,10 +331,12 @@ final class OperationRun implements Runnable {
           || op.request() instanceof LifecycleRequest.Reinstall) {
         replaceStuckPods(i, s, step.expected(), replaced);
       }
-      Verification.Result r = Verification.verify(s, step.expected(), schemaChange, actionStarted, actionEnded, now,
-          orchestrator.policy());
+      EtlEvidence db = step.service() == ServiceKind.GIM ? evidence(evidenceSince, now) : EtlEvidence.notConfigured();
+      Verification.Result r = Verification.verify(s, step.expected(), schemaChange, windowStarted, windowEnded, now,
+          orchestrator.policy(), db);
       if (r.status() == Verification.Status.VERIFIED) {
         Instant at = now;
+        closeStallPrompt("GIM verified: its migration completed");
         Operation next = op.updateStep(i, st -> st.succeeded(at, OptionalInt.empty(), r.passed()), at);
         if (next.currentStep().isPresent()) {
           next = next.moveTo(OperationState.RUNNING, at);
@@ -311,10 +346,20 @@ final class OperationRun implements Runnable {
       }
       if (r.status() == Verification.Status.FAILED) {
         Optional<Prompt> prompt = verificationPrompt(step.service(), action, r.remedies());
+        closeStallPrompt("verification failed");
         fail(OptionalInt.of(i), r.unmet(), prompt);
         return false;
       }
-      if (!r.unmet().equals(lastUnmet)) {
+      if (r.status() == Verification.Status.STALLED && !stallPromptOpen()) {
+        Prompt prompt = stallPrompt(step.service(), action, r.unmet());
+        List<String> detail = new ArrayList<>(r.unmet());
+        detail.add(WAITING_FOR_A_CHOICE);
+        lastUnmet = r.unmet();
+        Instant at = now;
+        commit(op.updateStep(i, st -> st.withDetail(detail), at).withPrompt(prompt, at),
+            o -> List.of(new OperationEvent.VerificationProgress(o, i, r.passed(), detail),
+                new OperationEvent.PromptRaised(o, prompt)));
+      } else if (r.status() == Verification.Status.IN_PROGRESS && !r.unmet().equals(lastUnmet)) {
         lastUnmet = r.unmet();
         Instant at = now;
         Operation next = op.updateStep(i, st -> st.withDetail(r.unmet()), at);
@@ -322,6 +367,114 @@ final class OperationRun implements Runnable {
       }
       waitFor(settings.tick());
     }
+  }
+
+  // ---- GIM's stalled migration (rule 8's STALLED)
+
+  static final String WAITING_FOR_A_CHOICE = "waiting for a choice: Restart the GIM pod (the migration resumes where"
+      + " it left off) or Roll back";
+
+  /** When the run's restart of the GIM pod began and ended: verification's new window. */
+  private record Restarted(Instant started, Instant ended) {}
+
+  /** A choice handed over by the orchestrator for this run's open stall prompt. */
+  record Chosen(Prompt.Choice choice, io.gimops.policies.domain.Actor by,
+      java.util.concurrent.CompletableFuture<Void> taken) {}
+
+  private final java.util.concurrent.atomic.AtomicReference<Chosen> choice = new java.util.concurrent.atomic.AtomicReference<>();
+  private EtlEvidence evidence;
+  private Instant evidenceAt = Instant.EPOCH;
+
+  /**
+   * Hands a choice to the run; the future completes once the run has taken it (a restart has
+   * begun) or, for Roll back and Dismiss, once the step has ended and the lock is released.
+   */
+  java.util.concurrent.CompletableFuture<Void> choose(Prompt.Choice c, io.gimops.policies.domain.Actor by) {
+    Chosen chosen = new Chosen(c, by, new java.util.concurrent.CompletableFuture<>());
+    if (!choice.compareAndSet(null, chosen)) {
+      return java.util.concurrent.CompletableFuture.failedFuture(
+          new IllegalStateException("operation " + op.id() + " is already acting on a choice"));
+    }
+    nudge();
+    return chosen.taken();
+  }
+
+  private Optional<Chosen> takeChoice() {
+    return Optional.ofNullable(choice.getAndSet(null));
+  }
+
+  private boolean stallPromptOpen() {
+    return op.prompt(Prompt.Kind.MIGRATION_INCOMPLETE).isPresent();
+  }
+
+  /** Closes the stall prompt, if open, saying why (its buttons go). */
+  private void closeStallPrompt(String how) {
+    Optional<Prompt> open = op.prompt(Prompt.Kind.MIGRATION_INCOMPLETE);
+    if (open.isPresent()) {
+      Instant now = orchestrator.now();
+      commit(op.withoutPrompt(Prompt.Kind.MIGRATION_INCOMPLETE, now),
+          o -> List.of(new OperationEvent.PromptClosed(o, open.get(), how)));
+    }
+  }
+
+  /** The Info Mart's evidence since {@code since}, read at most once a second (each read is a connection). */
+  private EtlEvidence evidence(Instant since, Instant now) {
+    if (evidence == null || !now.isBefore(evidenceAt.plusSeconds(1))) {
+      evidence = env.infoMart().since(since);
+      evidenceAt = now;
+    }
+    return evidence;
+  }
+
+  private Prompt stallPrompt(ServiceKind service, Optional<StepRecord> action, List<String> why) {
+    List<Prompt.Choice> choices = new ArrayList<>();
+    choices.add(Prompt.action("Restart the GIM pod (the migration resumes where it left off)",
+        new LifecycleRequest.RestartGimPod()));
+    action.filter(a -> a.step() instanceof PlanStep.HelmUpgrade).flatMap(a -> {
+      OptionalInt back = a.revisionBefore();
+      return back.isPresent() ? Optional.of(back.getAsInt()) : Optional.empty();
+    }).ifPresent(back -> choices.add(Prompt.action("Roll back " + service.id() + " to revision " + back,
+        new LifecycleRequest.Rollback(service, OptionalInt.of(back)))));
+    return Prompt.of(Prompt.Kind.MIGRATION_INCOMPLETE, service.id() + " operates normally but its database migration"
+        + " did not complete (rule 8): " + String.join("; ", why) + ". The operation waits for a choice.", choices);
+  }
+
+  /**
+   * Carries out the choice made on the stall prompt. Restart: restarts the GIM pod (holding the
+   * lock), audited; returns when it started and ended, the new verification window. Roll back or
+   * Dismiss: ends the step failed and returns empty.
+   */
+  private Optional<Restarted> actOnStall(int i, PlanStep.Verify step, Optional<StepRecord> action, Chosen c,
+      List<String> why) {
+    List<String> stalled = why == null ? List.of("GIM's database migration did not complete") : why;
+    Optional<LifecycleRequest> request = c.choice().request();
+    if (request.isPresent() && request.get() instanceof LifecycleRequest.RestartGimPod) {
+      closeStallPrompt("Restart the GIM pod, chosen by " + c.by().displayName());
+      Instant started = orchestrator.now();
+      commit(op.updateStep(i, st -> st.withDetail(List.of(
+          "restarting the GIM pod, as " + c.by().displayName() + " chose; the migration resumes where it left off")),
+          started),
+          o -> List.of(new OperationEvent.OutputLine(o, i, "restarting the GIM pod (chosen by "
+              + c.by().displayName() + ")")));
+      c.taken().complete(null);
+      PodRestart r = env.actions().restartGimPod(settings.actionTimeout());
+      orchestrator.auditAction(op, "restart GIM pod (chosen by " + c.by().userId() + ")", r.message());
+      orchestrator.publish(new OperationEvent.OutputLine(op, i, r.message()));
+      if (!r.succeeded()) {
+        fail(OptionalInt.of(i), List.of(r.message()), verificationPrompt(step.service(), action,
+            List.of(Verification.Remedy.ROLL_BACK)));
+        return Optional.empty();
+      }
+      return Optional.of(new Restarted(started, orchestrator.now()));
+    }
+    List<String> because = new ArrayList<>(stalled);
+    because.add(request.isPresent() ? c.by().displayName() + " chose " + c.choice().label()
+        : c.by().displayName() + " dismissed the choice: GIM runs on a half-migrated database; restarting the GIM"
+            + " pod resumes the migration");
+    closeStallPrompt(c.choice().label() + ", chosen by " + c.by().displayName());
+    fail(OptionalInt.of(i), because, Optional.empty());
+    c.taken().complete(null);
+    return Optional.empty();
   }
 
   /**

@@ -429,6 +429,7 @@ public final class Orchestrator implements AutoCloseable {
       Optional<String> channel) {
     Operation op;
     Prompt.Choice choice;
+    java.util.concurrent.CompletableFuture<Void> live = null;
     synchronized (this) {
       Optional<Submission> seen = seen(key);
       if (seen.isPresent()) {
@@ -460,11 +461,36 @@ public final class Orchestrator implements AutoCloseable {
       Instant now = now();
       audit.record(new AuditRecord(now, "choice", Optional.of(id), op.environment(), op.channel(), by.userId(),
           op.summary(), prompt.id() + ": " + choice.label(), Optional.empty(), List.of(), List.of()));
-      if (choice.request().isEmpty()) {
+      OperationRun run = runs.get(id);
+      if (run != null && !op.state().ended() && prompt.kind() == Prompt.Kind.MIGRATION_INCOMPLETE) {
+        live = run.choose(choice, by);
+      } else if (choice.request().isEmpty()) {
         Operation dismissed = commit(op, op.withoutPrompt(prompt.kind(), now), List.of());
         publish(new OperationEvent.PromptClosed(dismissed, prompt, "dismissed by " + by.displayName()));
         byKey.put(key, id);
         return new Submission.Accepted(dismissed, false);
+      }
+    }
+    if (live != null) {
+      // A live operation's stalled verification acts on the choice itself (it holds the lock):
+      // a restart goes on inside it; Roll back ends its step, then the rollback remedies it.
+      try {
+        live.get(settings.actionTimeout().toMillis() + 30_000, java.util.concurrent.TimeUnit.MILLISECONDS);
+      } catch (java.util.concurrent.ExecutionException e) {
+        return new Submission.Refused("Not chosen: " + e.getCause().getMessage(), Optional.empty());
+      } catch (java.util.concurrent.TimeoutException e) {
+        return new Submission.Refused("Operation " + id + " did not take the choice in time; `ops` shows where it"
+            + " stands.", Optional.empty());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return new Submission.Refused("Interrupted while operation " + id + " took the choice.", Optional.empty());
+      }
+      boolean remedies = choice.request().filter(r -> !(r instanceof LifecycleRequest.RestartGimPod)).isPresent();
+      if (!remedies) {
+        synchronized (this) {
+          byKey.put(key, id);
+        }
+        return new Submission.Accepted(operations.get(id), false);
       }
     }
     // The chosen action is a request of its own, confirmed by the choice; it remedies this one.

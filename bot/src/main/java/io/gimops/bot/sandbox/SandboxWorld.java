@@ -55,15 +55,20 @@ public final class SandboxWorld implements AutoCloseable, Console.SandboxControl
     WAYS.put("crash", Failure.CRASH_LOOP);
     WAYS.put("pending", Failure.STUCK_PENDING);
     WAYS.put("migration", Failure.MIGRATION_FAILS);
+    WAYS.put("migration-halfway", Failure.MIGRATION_STOPS_HALFWAY);
   }
 
   private final Path work;
   private final EmbeddedApiServer api;
   private final SandboxController controller;
+  private final Optional<String> infoMart;
+  private static final String INFO_MART_USER = "gimops";
   private final PackagedCharts charts;
   private volatile ReleaseCatalog catalog;
 
-  private SandboxWorld(Path work, EmbeddedApiServer api, SandboxController controller, PackagedCharts charts) {
+  private SandboxWorld(Path work, EmbeddedApiServer api, SandboxController controller, PackagedCharts charts,
+      Optional<String> infoMart) {
+    this.infoMart = infoMart;
     this.work = work;
     this.api = api;
     this.controller = controller;
@@ -78,13 +83,26 @@ public final class SandboxWorld implements AutoCloseable, Console.SandboxControl
    * @param readyDelay how long a new pod takes to turn Ready
    */
   public static SandboxWorld start(Path work, Duration readyDelay) {
+    return start(work, readyDelay, Optional.empty());
+  }
+
+  /**
+   * As {@link #start(Path, Duration)}, with a real PostgreSQL as GIM's Info Mart database: the
+   * sandbox GIM records its job runs in its {@code CTL_ETL_HISTORY}, and the bot's configuration
+   * names it ({@code environments[].postgres}), so verification reads the evidence there.
+   *
+   * @param infoMart a JDBC URL the user {@code gimops} may write to without a password
+   */
+  public static SandboxWorld start(Path work, Duration readyDelay, Optional<String> infoMart) {
     EmbeddedApiServer api = new EmbeddedApiServer().start();
     SandboxController controller = null;
     try {
-      controller = SandboxController.builder(api.newClient()).namespaces("gim", "gsp", "gca")
-          .readyDelay(readyDelay).jobDuration(readyDelay).build().start();
+      SandboxController.Builder cb = SandboxController.builder(api.newClient()).namespaces("gim", "gsp", "gca")
+          .readyDelay(readyDelay).jobDuration(readyDelay);
+      infoMart.ifPresent(url -> cb.infoMart(url, INFO_MART_USER));
+      controller = cb.build().start();
       PackagedCharts charts = SampleCharts.packageAll(work.resolve("charts"));
-      SandboxWorld world = new SandboxWorld(work, api, controller, charts);
+      SandboxWorld world = new SandboxWorld(work, api, controller, charts, infoMart);
       world.installServices();
       world.awaitServicesReady(Duration.ofSeconds(60));
       return world;
@@ -223,6 +241,8 @@ public final class SandboxWorld implements AutoCloseable, Console.SandboxControl
     y.append("environments:\n");
     y.append("  - name: ").append(ENVIRONMENT).append("\n    context: ").append(EmbeddedApiServer.CONTEXT)
         .append("\n    production: false\n    channels: [").append(CHANNEL).append("]\n");
+    infoMart.ifPresent(url -> y.append("    postgres:\n      url: ").append(quote(url)).append("\n      user: ")
+        .append(INFO_MART_USER).append('\n'));
     // The sample GCA chart labels its pods servicename/release, not app.kubernetes.io/instance.
     y.append("    signals:\n      gca:\n        podSelector: ").append(quote(io.gimops.sandbox.charts.SampleCharts.GCA_POD_SELECTOR)).append('\n');
     // The sandbox publishes its newest releases on "sandbox release": its catalog is configured,
@@ -281,7 +301,7 @@ public final class SandboxWorld implements AutoCloseable, Console.SandboxControl
     if (f == null) {
       return "Break it how? Use one of " + String.join(", ", WAYS.keySet()) + ".";
     }
-    if (f == Failure.MIGRATION_FAILS && service != ServiceKind.GIM) {
+    if ((f == Failure.MIGRATION_FAILS || f == Failure.MIGRATION_STOPS_HALFWAY) && service != ServiceKind.GIM) {
       return "Only GIM migrates a database; break " + service.id() + " with image, crash or pending.";
     }
     Version next = catalog.latest(service).orElseThrow().version();
@@ -314,6 +334,8 @@ public final class SandboxWorld implements AutoCloseable, Console.SandboxControl
         return "its pods stay Pending";
       case MIGRATION_FAILS:
         return "its database migration job fails";
+      case MIGRATION_STOPS_HALFWAY:
+        return "its database migration stops halfway; restarting the GIM pod resumes it";
       default:
         return f.name();
     }

@@ -139,8 +139,10 @@ public final class Bot implements AutoCloseable {
             metrics = Optional.of(backlog);
           }
         }
+        io.gimops.bot.orchestrator.InfoMartEvidence infoMart = io.gimops.bot.orchestrator.InfoMartEvidence.NONE;
         if (envConfig.postgres().isPresent()) {
           checks.put(ThirdParty.POSTGRESQL, envConfig.postgres().get().check(variables)::check);
+          infoMart = envConfig.postgres().get().etlHistory(variables)::read;
         }
         Map<ServiceKind, io.gimops.adapters.kube.PodSelector> selectors = signals.podSelectors(env);
         ClusterObserver.Builder ob = ClusterObserver.builder(client, env).clock(clock).podSelectors(selectors);
@@ -151,16 +153,22 @@ public final class Bot implements AutoCloseable {
         HelmExecutor helm = new HelmExecutor(helmConfig(config, env, work));
         resources.add(helm);
         ThirdPartyProbe thirdParty;
+        List<ThirdPartyState> asserted = config.assertedThirdParty();
         if (!checks.isEmpty()) {
           ThirdPartyChecks probe = new ThirdPartyChecks(env.name(), checks, config.thirdPartyEvery());
           resources.add(probe);
-          thirdParty = probe;
+          // What is checked is reported as checked; the asserted versions stand for the rest.
+          List<ThirdPartyState> unchecked = asserted.stream().filter(t -> !checks.containsKey(t.dependency())).toList();
+          thirdParty = unchecked.isEmpty() ? probe : () -> {
+            List<ThirdPartyState> all = new ArrayList<>(probe.states());
+            all.addAll(unchecked);
+            return all;
+          };
         } else {
-          List<ThirdPartyState> asserted = config.assertedThirdParty();
           thirdParty = asserted.isEmpty() ? ThirdPartyProbe.NONE : () -> asserted;
         }
         b.environment(new EnvironmentRuntime(env, observer, helm, new ClusterActions(client, env, selectors),
-            new HelmReleases(client), thirdParty));
+            new HelmReleases(client), thirdParty, infoMart));
       }
       phases.append("wired ").append(ms(t0)).append(" ms");
       for (ClusterObserver o : observers) {

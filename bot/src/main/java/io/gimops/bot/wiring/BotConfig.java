@@ -96,18 +96,37 @@ public record BotConfig(
   }
 
   /**
-   * An environment's PostgreSQL (GIM's Info Mart database), for rule 6's read-only reachability check.
+   * An environment's PostgreSQL (GIM's Info Mart database), read-only: rule 6's reachability check,
+   * and rule 8's migration and transformation evidence from GIM's ETL history.
    *
    * @param passwordFrom the name of an environment variable holding the password (never the password itself)
+   * @param etlHistoryQuery the read-only query for GIM's job runs since {@code :since} (when the
+   *     step's helm call ended); its first three columns are job name, status and end time
+   *     (default {@link io.gimops.adapters.postgres.EtlHistory#DEFAULT_QUERY}, on {@code CTL_ETL_HISTORY})
    */
-  public record EnvPostgres(String url, String user, Optional<String> passwordFrom, Optional<String> timeout) {
+  public record EnvPostgres(String url, String user, Optional<String> passwordFrom, Optional<String> timeout,
+      Optional<String> etlHistoryQuery) {
+
+    public EnvPostgres(String url, String user, Optional<String> passwordFrom, Optional<String> timeout) {
+      this(url, user, passwordFrom, timeout, Optional.empty());
+    }
 
     public io.gimops.adapters.postgres.PostgresReachability check(Map<String, String> variables) {
-      Optional<String> password = passwordFrom.map(name -> Optional.ofNullable(variables.get(name))
+      return new io.gimops.adapters.postgres.PostgresReachability(url, user, password(variables),
+          timeout.map(BotConfig::duration).orElse(Duration.ofSeconds(5)));
+    }
+
+    /** GIM's ETL history, read with {@code etlHistoryQuery}. */
+    public io.gimops.adapters.postgres.EtlHistory etlHistory(Map<String, String> variables) {
+      return new io.gimops.adapters.postgres.EtlHistory(url, user, password(variables),
+          timeout.map(BotConfig::duration).orElse(Duration.ofSeconds(5)),
+          etlHistoryQuery.orElse(io.gimops.adapters.postgres.EtlHistory.DEFAULT_QUERY));
+    }
+
+    private Optional<String> password(Map<String, String> variables) {
+      return passwordFrom.map(name -> Optional.ofNullable(variables.get(name))
           .orElseThrow(() -> new IllegalArgumentException("postgres.passwordFrom names " + name
               + ", which is not set in the environment")));
-      return new io.gimops.adapters.postgres.PostgresReachability(url, user, password,
-          timeout.map(BotConfig::duration).orElse(Duration.ofSeconds(5)));
     }
   }
 

@@ -111,6 +111,8 @@ final class ConfigProblems {
       e.postgres().ifPresent(pg -> {
         required(p, pg.url(), at + ".postgres.url", "the JDBC URL of the Info Mart database");
         required(p, pg.user(), at + ".postgres.user", "a read-only database user");
+        pg.etlHistoryQuery().filter(q -> !q.contains(":since")).ifPresent(q -> p.add(at + ".postgres.etlHistoryQuery",
+            "must use :since (when the step's helm call ended), e.g. " + io.gimops.adapters.postgres.EtlHistory.DEFAULT_QUERY));
       });
     }
     for (int i = 0; i < c.catalog().size(); i++) {

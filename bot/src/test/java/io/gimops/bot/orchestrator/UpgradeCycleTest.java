@@ -77,6 +77,14 @@ class UpgradeCycleTest extends OneBotInTheSandbox {
       }
     }
     assertThat(order).containsExactly("helm gim", "verified gim", "helm gsp", "verified gsp", "helm gca", "verified gca");
+    // GIM verified from its real signals: no Kubernetes Job exists (the sample chart has none and
+    // GIM migrates and transforms inside its pod); its new pods Ready is the transformation signal,
+    // and without a database the migration is said not checked.
+    assertThat(sandbox.world().api().client().batch().v1().jobs().inAnyNamespace().list().getItems()).isEmpty();
+    StepRecord verifyGim = done.steps().stream()
+        .filter(s -> s.step() instanceof PlanStep.Verify v && v.service() == ServiceKind.GIM).findFirst().orElseThrow();
+    assertThat(verifyGim.detail()).contains("migration not checked: no database configured",
+        "first post-upgrade transformation job completed (GIM reports Ready only after it)");
     assertThat(done.steps()).allMatch(StepRecord::done);
 
     // GIM crossed 117's schema change: the bot offered export views (rule 11).

@@ -42,9 +42,9 @@ public final class SandboxBots implements AutoCloseable {
   private final Path helmWrapper;
   private final List<Bot> bots = new ArrayList<>();
 
-  private SandboxBots(Path work) {
+  private SandboxBots(Path work, Optional<String> infoMart) {
     this.work = work;
-    this.world = SandboxWorld.start(work.resolve("sandbox"), Duration.ofMillis(200));
+    this.world = SandboxWorld.start(work.resolve("sandbox"), Duration.ofMillis(200), infoMart);
     this.helmLog = work.resolve("helm-calls.log");
     this.helmWrapper = work.resolve("helm-counting");
     try {
@@ -58,7 +58,15 @@ public final class SandboxBots implements AutoCloseable {
   }
 
   public static SandboxBots start(Path work) {
-    return new SandboxBots(work);
+    return new SandboxBots(work, Optional.empty());
+  }
+
+  /**
+   * A sandbox whose GIM records its job runs in a real PostgreSQL ({@code LocalPostgres}'s URL),
+   * and whose bots read them there as verification evidence ({@code environments[].postgres}).
+   */
+  public static SandboxBots withInfoMart(Path work, String jdbcUrl) {
+    return new SandboxBots(work, Optional.of(jdbcUrl));
   }
 
   public SandboxWorld world() {

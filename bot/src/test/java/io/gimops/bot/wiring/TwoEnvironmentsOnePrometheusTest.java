@@ -154,7 +154,7 @@ class TwoEnvironmentsOnePrometheusTest {
       Instant now) {
     Version v = kind == ServiceKind.GIM ? GIM : GSP;
     ServiceState s = ServiceState.builder(kind).deployed(2, v, HelmStatus.DEPLOYED).replicas(1, 1)
-        .pods(List.of(PodState.ready(kind.id() + "-0", v))).lastTransformationCompleted(helmEnded)
+        .pods(List.of(PodState.ready(kind.id() + "-0", v)))
         .metrics(metrics.presence(kind)).backlog(metrics.backlog(kind)).conditions(metrics.conditions(kind)).build();
     return Verification.verify(s, v, false, helmEnded.minusSeconds(1), helmEnded, now, POLICY);
   }

@@ -1,6 +1,5 @@
 package io.gimops.policies.domain;
 
-import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
@@ -9,8 +8,14 @@ import java.util.Optional;
 /**
  * One service as the cluster last showed it: its Helm release (status, current revision, the
  * version deployed, the revision history), its workload (desired and ready replicas, pods), its
- * metrics and, for GIM, its backlog samples, migration job and post-upgrade transformation job;
- * and what its configured success conditions last read (none configured: empty).
+ * metrics and, for GIM, its backlog samples and its migration as far as it is known; and what its
+ * configured success conditions last read (none configured: empty).
+ *
+ * <p>GIM runs its migration and transformation jobs inside its own pod: the cluster shows no
+ * Job for them. What the cluster shows of the transformation is GIM's readiness ("The GIM service
+ * does not report the Ready state until the first post-upgrade transformation job has completed
+ * successfully"); the migration is known only from the Info Mart database ({@link EtlEvidence}),
+ * so {@code migration} is {@code UNKNOWN} unless whoever built the state read it there.
  */
 public record ServiceState(
     ServiceKind kind,
@@ -25,7 +30,6 @@ public record ServiceState(
     List<BacklogSample> backlog,
     List<RevisionRecord> history,
     MigrationState migration,
-    Optional<Instant> lastTransformationCompleted,
     List<ConditionReading> conditions) {
 
   public ServiceState {
@@ -37,7 +41,6 @@ public record ServiceState(
     backlog = backlog.stream().sorted(Comparator.comparing(BacklogSample::at)).toList();
     history = history.stream().sorted(Comparator.comparingInt(RevisionRecord::revision)).toList();
     Objects.requireNonNull(migration, "migration");
-    Objects.requireNonNull(lastTransformationCompleted, "lastTransformationCompleted");
     conditions = List.copyOf(conditions);
     if (installed && deployedVersion.isEmpty()) {
       throw new IllegalArgumentException(kind.id() + " is installed, so it has a deployed version");
@@ -46,8 +49,7 @@ public record ServiceState(
 
   public static ServiceState notInstalled(ServiceKind kind) {
     return new ServiceState(kind, false, HelmStatus.UNINSTALLED, 0, Optional.empty(), 0, 0,
-        List.of(), MetricPresence.ABSENT, List.of(), List.of(), MigrationState.NONE, Optional.empty(),
-        List.of());
+        List.of(), MetricPresence.ABSENT, List.of(), List.of(), MigrationState.UNKNOWN, List.of());
   }
 
   public Optional<RevisionRecord> revisionRecord(int number) {
@@ -76,7 +78,6 @@ public record ServiceState(
     private List<BacklogSample> backlog;
     private List<RevisionRecord> history;
     private MigrationState migration;
-    private Optional<Instant> lastTransformationCompleted;
     private List<ConditionReading> conditions;
 
     private Builder(ServiceState s) {
@@ -92,7 +93,6 @@ public record ServiceState(
       backlog = s.backlog;
       history = s.history;
       migration = s.migration;
-      lastTransformationCompleted = s.lastTransformationCompleted;
       conditions = s.conditions;
     }
 
@@ -141,11 +141,6 @@ public record ServiceState(
       return this;
     }
 
-    public Builder lastTransformationCompleted(Instant at) {
-      this.lastTransformationCompleted = Optional.ofNullable(at);
-      return this;
-    }
-
     /** What the service's success conditions last read (see {@code rules.SuccessConditions}). */
     public Builder conditions(List<ConditionReading> conditions) {
       this.conditions = conditions;
@@ -154,7 +149,7 @@ public record ServiceState(
 
     public ServiceState build() {
       return new ServiceState(kind, installed, helmStatus, revision, deployedVersion, desiredReplicas,
-          readyReplicas, pods, metrics, backlog, history, migration, lastTransformationCompleted, conditions);
+          readyReplicas, pods, metrics, backlog, history, migration, conditions);
     }
   }
 }

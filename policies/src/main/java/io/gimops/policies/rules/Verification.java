@@ -2,9 +2,9 @@ package io.gimops.policies.rules;
 
 import io.gimops.policies.decision.PolicySettings;
 import io.gimops.policies.domain.BacklogSample;
+import io.gimops.policies.domain.EtlEvidence;
 import io.gimops.policies.domain.HelmStatus;
 import io.gimops.policies.domain.MetricPresence;
-import io.gimops.policies.domain.MigrationState;
 import io.gimops.policies.domain.PodState;
 import io.gimops.policies.domain.ServiceKind;
 import io.gimops.policies.domain.ServiceState;
@@ -15,7 +15,7 @@ import java.util.List;
 
 /**
  * Rule 8: verification after an upgrade or a rollback, judged afresh from each snapshot until it
- * passes, fails, or runs out of time.
+ * passes, fails, stalls, or runs out of time.
  *
  * <ol>
  *   <li>The release is {@code deployed} at the expected version; {@code failed} fails at once.
@@ -23,17 +23,26 @@ import java.util.List;
  *       or Pending past the threshold, counted from when helm returned, fails at once; a failing
  *       or Pending pod of the release being left (after a rollback, the broken one) is waited for
  *       until it is replaced.
- *   <li>Every desired replica is Ready and runs the expected version. GIM "does not report the
- *       Ready state until the first post-upgrade transformation job has completed successfully",
- *       so for GIM a transformation job completed since the action started is also required.
- *   <li>For GIM after a schema change, a migration that did not complete fails, offering
- *       <b>Restart pod</b> (which resumes the job where it left off) besides <b>Roll back</b>.
+ *   <li>Every desired replica is Ready and runs the expected version. For GIM this is also the
+ *       transformation signal: GIM "does not report the Ready state until the first post-upgrade
+ *       transformation job has completed successfully". GIM runs that job (and the migration)
+ *       inside its pod, so no Kubernetes Job is asked for.
+ *   <li>For GIM, when the Info Mart database is configured ({@link EtlEvidence}): a
+ *       {@code Job_TransformGIM} completed since the evidence's {@code since} (helm's end), and
+ *       after a schema change a {@code Job_MigrateGIM} completed since then. Without a database the migration is "not
+ *       checked" and neither passes nor fails; a database that cannot be read is unknown, never
+ *       healthy (waited for, then fails at the deadline).
  *   <li>Metrics are present, and the service's configured success conditions hold (see
  *       {@link SuccessConditions}; unknown is unmet).
  *   <li>For GIM, {@code gim_kafka_timestamp_behind} over samples taken since the action shows no
  *       growing backlog; growing fails, too few samples keeps waiting.
+ *   <li>A migration that did not complete (failed, or did not run although GIM transformed) while
+ *       everything else holds is {@link Status#STALLED}, not failed: "If Genesys Info Mart is
+ *       operating normally after an upgrade in which there were schema changes, but the migration
+ *       job either did not run or else did not complete successfully [...] Simply restart the GIM
+ *       pod." Its remedies are <b>Restart pod</b> first, <b>Roll back</b> second.
  *   <li>Anything still unmet when {@code verificationTimeout} has passed since the action ended
- *       fails.
+ *       fails (a stalled migration is not "unmet": it waits for a person's choice).
  * </ol>
  */
 public final class Verification {
@@ -42,19 +51,21 @@ public final class Verification {
   public enum Status {
     VERIFIED,
     IN_PROGRESS,
+    /** GIM operates normally but its database migration did not complete: a person chooses. */
+    STALLED,
     FAILED
   }
 
-  /** What the bot offers when verification fails. */
+  /** What the bot offers when verification fails or stalls, in the order to offer it. */
   public enum Remedy {
     ROLL_BACK,
     RESTART_POD
   }
 
   /**
-   * @param passed checks that hold
-   * @param unmet checks that do not hold (yet, or for good when failed)
-   * @param remedies what to offer on failure
+   * @param passed checks that hold (and, said as such, what was not checked)
+   * @param unmet checks that do not hold (yet, or for good when failed; the stalled migration)
+   * @param remedies what to offer on failure or stall, first choice first
    */
   public record Result(Status status, List<String> passed, List<String> unmet, List<Remedy> remedies) {
     public Result {
@@ -66,17 +77,25 @@ public final class Verification {
 
   private Verification() {}
 
+  /** As {@link #verify(ServiceState, Version, boolean, Instant, Instant, Instant, PolicySettings, EtlEvidence)} without a database. */
+  public static Result verify(ServiceState s, Version expected, boolean schemaChange,
+      Instant actionStarted, Instant actionEnded, Instant now, PolicySettings settings) {
+    return verify(s, expected, schemaChange, actionStarted, actionEnded, now, settings, EtlEvidence.notConfigured());
+  }
+
   /**
    * @param actionStarted when the helm upgrade or rollback started
    * @param actionEnded when helm returned; the verification deadline counts from here
    * @param schemaChange whether the upgrade crossed a schema change (GIM migrates its database)
+   * @param db what the Info Mart database says of GIM's jobs since {@code actionEnded}; ignored
+   *     for the other services
    */
   public static Result verify(ServiceState s, Version expected, boolean schemaChange,
-      Instant actionStarted, Instant actionEnded, Instant now, PolicySettings settings) {
+      Instant actionStarted, Instant actionEnded, Instant now, PolicySettings settings, EtlEvidence db) {
     List<String> passed = new ArrayList<>();
     List<String> unmet = new ArrayList<>();
     List<String> fatal = new ArrayList<>();
-    List<Remedy> remedies = new ArrayList<>(List.of(Remedy.ROLL_BACK));
+    List<String> stalled = new ArrayList<>();
     String id = s.kind().id();
 
     if (!s.installed()) {
@@ -110,30 +129,21 @@ public final class Verification {
     }
     long readyNew = s.pods().stream()
         .filter(p -> p.ready() && p.version().map(expected::equals).orElse(false)).count();
-    if (s.desiredReplicas() > 0 && s.readyReplicas() >= s.desiredReplicas() && readyNew >= s.desiredReplicas()) {
+    boolean allReady = s.desiredReplicas() > 0 && s.readyReplicas() >= s.desiredReplicas()
+        && readyNew >= s.desiredReplicas();
+    if (allReady) {
       passed.add(readyNew + " of " + s.desiredReplicas() + " new pods Ready");
     } else {
       unmet.add(readyNew + " of " + s.desiredReplicas() + " new pods Ready");
     }
 
     if (s.kind() == ServiceKind.GIM) {
-      remedies.add(Remedy.RESTART_POD);
-      // Kubernetes stamps a Job's completion to the second: compare at that precision.
-      Instant since = actionStarted.truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
-      if (s.lastTransformationCompleted().filter(t -> !t.isBefore(since)).isPresent()) {
-        passed.add("first post-upgrade transformation job completed");
+      if (allReady) {
+        passed.add("first post-upgrade transformation job completed (GIM reports Ready only after it)");
       } else {
-        unmet.add("first post-upgrade transformation job not completed yet");
+        unmet.add("first post-upgrade transformation job not completed yet (GIM is not Ready)");
       }
-      if (schemaChange) {
-        if (s.migration() == MigrationState.INCOMPLETE) {
-          fatal.add("the database migration job did not complete: Restart pod resumes it where it left off");
-        } else if (s.migration() == MigrationState.COMPLETED) {
-          passed.add("database migration completed");
-        } else {
-          unmet.add("database migration " + s.migration().name().toLowerCase(java.util.Locale.ROOT));
-        }
-      }
+      database(db, schemaChange, passed, unmet, stalled);
     }
 
     if (s.metrics() == MetricPresence.PRESENT) {
@@ -156,19 +166,80 @@ public final class Verification {
       }
     }
 
+    List<Remedy> remedies = s.kind() == ServiceKind.GIM ? List.of(Remedy.ROLL_BACK, Remedy.RESTART_POD)
+        : List.of(Remedy.ROLL_BACK);
     if (!fatal.isEmpty()) {
       List<String> all = new ArrayList<>(fatal);
+      all.addAll(stalled);
       all.addAll(unmet);
       return new Result(Status.FAILED, passed, all, remedies);
+    }
+    if (unmet.isEmpty() && !stalled.isEmpty()) {
+      return new Result(Status.STALLED, passed, stalled, List.of(Remedy.RESTART_POD, Remedy.ROLL_BACK));
     }
     if (unmet.isEmpty()) {
       return new Result(Status.VERIFIED, passed, List.of(), List.of());
     }
+    List<String> open = new ArrayList<>(stalled);
+    open.addAll(unmet);
     if (now.isAfter(actionEnded.plus(settings.verificationTimeout()))) {
-      List<String> late = new ArrayList<>(unmet);
-      late.add("not verified within " + settings.verificationTimeout().toMinutes() + "m");
-      return new Result(Status.FAILED, passed, late, remedies);
+      open.add("not verified within " + minutes(settings.verificationTimeout()));
+      return new Result(Status.FAILED, passed, open, remedies);
     }
-    return new Result(Status.IN_PROGRESS, passed, unmet, List.of());
+    return new Result(Status.IN_PROGRESS, passed, open, List.of());
+  }
+
+  private static String minutes(java.time.Duration d) {
+    return d.toSeconds() % 60 == 0 ? d.toMinutes() + "m" : d.toSeconds() + "s";
+  }
+
+  /**
+   * GIM's jobs as the Info Mart database shows them. The migration runs before the transformation
+   * (GIM migrates, then transforms, then reports Ready), so no migration row while a
+   * transformation row exists means the migration "did not run".
+   */
+  private static void database(EtlEvidence db, boolean schemaChange, List<String> passed, List<String> unmet,
+      List<String> stalled) {
+    switch (db.source()) {
+      case NOT_CONFIGURED -> {
+        if (schemaChange) {
+          passed.add("migration not checked: no database configured");
+        }
+        return;
+      }
+      case UNREADABLE -> {
+        unmet.add("database evidence unknown (the Info Mart database could not be read: " + db.detail() + ")");
+        return;
+      }
+      case READ -> { }
+    }
+    // Rows count from the evidence's :since (helm's end, or a restart's start), to the second: the
+    // journal keeps milliseconds, a database may not. A query that ignores :since is checked here.
+    Instant since = db.since().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+    boolean transformed = db.transformationCompleted().filter(t -> !t.isBefore(since)).isPresent();
+    if (transformed) {
+      passed.add("Job_TransformGIM completed at " + db.transformationCompleted().get() + " (CTL_ETL_HISTORY)");
+    } else {
+      unmet.add("no Job_TransformGIM completed since " + db.since() + " in CTL_ETL_HISTORY yet");
+    }
+    if (!schemaChange) {
+      return;
+    }
+    String remedy = ": restart the GIM pod, the migration resumes where it left off";
+    switch (db.migration()) {
+      case COMPLETED -> passed.add("database migration completed (Job_MigrateGIM"
+          + db.migrationEnded().map(t -> " at " + t).orElse("") + ", CTL_ETL_HISTORY)");
+      case INCOMPLETE -> stalled.add("the database migration job Job_MigrateGIM did not complete"
+          + db.migrationEnded().map(t -> " (failed at " + t + ")").orElse("") + remedy);
+      case NONE -> {
+        if (transformed) {
+          stalled.add("the database migration job Job_MigrateGIM did not run" + remedy);
+        } else {
+          unmet.add("database migration not seen yet in CTL_ETL_HISTORY");
+        }
+      }
+      case RUNNING -> unmet.add("database migration running (Job_MigrateGIM)");
+      case UNKNOWN -> unmet.add("database migration unknown: " + db.detail());
+    }
   }
 }

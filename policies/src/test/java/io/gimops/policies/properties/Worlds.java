@@ -265,8 +265,7 @@ final class Worlds {
           .metrics(MetricPresence.PRESENT)
           .history(history);
       if (k == ServiceKind.GIM) {
-        sb.backlog(Fixtures.steadyBacklog(Fixtures.NOW, 20, 12.0))
-            .lastTransformationCompleted(Fixtures.NOW.minus(Duration.ofDays(3)));
+        sb.backlog(Fixtures.steadyBacklog(Fixtures.NOW, 20, 12.0));
       }
       return sb.build();
     }

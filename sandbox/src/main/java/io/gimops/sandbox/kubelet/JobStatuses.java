@@ -7,7 +7,7 @@ import io.fabric8.kubernetes.api.model.batch.v1.JobStatus;
 import io.fabric8.kubernetes.api.model.batch.v1.JobStatusBuilder;
 import java.time.Instant;
 
-/** The Job statuses the Job controller writes: running, then Complete or Failed. Pure. */
+/** The Job statuses the Job controller writes: running, then Complete (a Job that failed elsewhere is read as Failed). Pure. */
 final class JobStatuses {
 
   static final String COMPLETE = "Complete";
@@ -39,21 +39,6 @@ final class JobStatuses {
         .withConditions(
             condition("SuccessCriteriaMet", "CompletionsReached", "Reached expected number of succeeded pods", at),
             condition(COMPLETE, "CompletionsReached", "Reached expected number of succeeded pods", at))
-        .build();
-  }
-
-  /** Failed with its one pod: FailureTarget and then Failed, BackoffLimitExceeded (no completion time). */
-  static JobStatus failed(Job job, Instant now) {
-    String at = Times.format(now);
-    return new JobStatusBuilder()
-        .withStartTime(startTime(job, now))
-        .withFailed(1)
-        .withReady(0)
-        .withTerminating(0)
-        .withNewUncountedTerminatedPods().endUncountedTerminatedPods()
-        .withConditions(
-            condition("FailureTarget", "BackoffLimitExceeded", "Job has reached the specified backoff limit", at),
-            condition(FAILED, "BackoffLimitExceeded", "Job has reached the specified backoff limit", at))
         .build();
   }
 

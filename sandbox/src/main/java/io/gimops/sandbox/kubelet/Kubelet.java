@@ -24,7 +24,8 @@ import java.util.Optional;
  *       {@code ImagePullBackOff} alternating each failure interval; with
  *       {@link Failure#CRASH_LOOP}: Running, {@code CrashLoopBackOff}, one more restart each
  *       interval.</li>
- *   <li>Otherwise Running, and Ready, except that a GIM pod waits for its Jobs ({@link GimJobs}).</li>
+ *   <li>Otherwise Running, and Ready, except that a GIM pod first migrates and transforms inside
+ *       itself ({@link GimStartup}).</li>
  * </ol>
  *
  * <p>A Ready pod stays Ready: failures injected later hit the next pods, as a broken image only
@@ -38,7 +39,7 @@ final class Kubelet {
   private final Duration readyDelay;
   private final Duration failureInterval;
   private final Injections injections;
-  private final GimJobs gim;
+  private final GimStartup gim;
   private final Owners owners;
   private final WorkQueue queue;
   /** Per pod: when it was scheduled and when its failure next ticks (System.nanoTime). */
@@ -56,7 +57,7 @@ final class Kubelet {
   }
 
   Kubelet(KubernetesClient client, Clock clock, Duration readyDelay, Duration failureInterval,
-      Injections injections, GimJobs gim, Owners owners, WorkQueue queue) {
+      Injections injections, GimStartup gim, Owners owners, WorkQueue queue) {
     this.client = client;
     this.clock = clock;
     this.readyDelay = readyDelay;
@@ -71,6 +72,7 @@ final class Kubelet {
     Pod pod = client.pods().inNamespace(key.namespace()).withName(key.name()).get();
     if (pod == null) {
       clocks.remove(key);
+      gim.forget(key);
       return;
     }
     if (owners.orphaned(pod)) {
@@ -129,8 +131,9 @@ final class Kubelet {
       queue.addAfter(key, Duration.ofNanos(podClock.nextTick - nanos));
       return;
     }
-    boolean ready = !Labels.isGim(pod) || gim.transformationDone(pod);
-    write(pod, PodStatuses.running(pod, ready, now));
+    Optional<Duration> starting = Labels.isGim(pod) ? gim.advance(key, pod, nanos) : Optional.empty();
+    write(pod, PodStatuses.running(pod, starting.isEmpty(), now));
+    starting.ifPresent(left -> queue.addAfter(key, left));
   }
 
 

@@ -12,20 +12,14 @@ final class Labels {
   static final String NAME = "app.kubernetes.io/name";
   static final String INSTANCE = "app.kubernetes.io/instance";
   static final String CHART = "helm.sh/chart";
-  /** On Jobs the controller starts for GIM: {@code transformation} or {@code migration}. */
-  static final String JOB = "gimops.io/job";
+  /** On GIM's pod template, from the sample chart's values: this version changes the schema. */
   static final String SCHEMA_CHANGE = "gimops.io/schema-change";
-  /** Annotation on a GIM Job: the pod that launched it. */
-  static final String LAUNCHED_BY = "gimops.io/launched-by";
 
   static final String POD_TEMPLATE_HASH = "pod-template-hash";
   static final String CONTROLLER_REVISION_HASH = "controller-revision-hash";
   static final String STATEFULSET_POD_NAME = "statefulset.kubernetes.io/pod-name";
   static final String POD_INDEX = "apps.kubernetes.io/pod-index";
   static final String REVISION = "deployment.kubernetes.io/revision";
-
-  static final String MIGRATION = "migration";
-  static final String TRANSFORMATION = "transformation";
 
   private Labels() {}
 

@@ -20,6 +20,7 @@ import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 
@@ -40,14 +41,15 @@ import java.util.function.Function;
  *       Ready. A template change (helm upgrade or rollback) replaces pods rolling; the workloads'
  *       status counts follow. Deleting a workload deletes its pods; deleting a pod makes its
  *       workload create another.</li>
- *   <li>A GIM pod ({@code app.kubernetes.io/name=gim}) turns Ready only once its transformation
- *       Job succeeded, and, when its template says {@code gimops.io/schema-change: "true"}, after
- *       a migration Job. The pod launches them: {@code <pod>-migration} and
- *       {@code <pod>-transformation}, labelled {@code gimops.io/job=migration|transformation},
- *       {@code app.kubernetes.io/instance=<release>}, {@code app.kubernetes.io/name=gim} and the
- *       pod's {@code helm.sh/chart}, annotated {@code gimops.io/launched-by=<pod>}, owned by the
- *       Deployment. Every Job in the namespaces (a chart's hook Jobs too) runs for the job
- *       duration, then completes ({@code startTime}, {@code completionTime},
+ *   <li>A GIM pod ({@code app.kubernetes.io/name=gim}) runs its jobs inside itself, as the real
+ *       GIM does ({@link GimStartup}): when its template says
+ *       {@code gimops.io/schema-change: "true"} and the Info Mart is not migrated for its chart,
+ *       {@code Job_MigrateGIM} for the job duration, then {@code Job_TransformGIM} for the job
+ *       duration; it is Running and not Ready meanwhile, and Ready after its transformation.
+ *       Each run is a row of the Info Mart's ETL history ({@link #etlHistory()}; in a real
+ *       PostgreSQL's {@code CTL_ETL_HISTORY} when {@link Builder#infoMart} names one). No
+ *       Kubernetes object exists for them. Every Job in the namespaces (a chart's hook Jobs) runs
+ *       for the job duration, then completes ({@code startTime}, {@code completionTime},
  *       {@code succeeded: 1}, condition Complete).</li>
  *   <li>{@link #inject injected failures}, per service and version (the version in the pod's
  *       {@code helm.sh/chart} label):
@@ -61,10 +63,11 @@ import java.util.function.Function;
  *         <li>{@link Failure#STUCK_PENDING}: phase Pending, not scheduled
  *             ({@code spec.nodeName} unset, {@code PodScheduled=False}, reason
  *             {@code Unschedulable}), no start time, no container statuses.</li>
- *         <li>{@link Failure#MIGRATION_FAILS}: GIM's migration Job ends Failed
- *             ({@code failed: 1}, condition Failed, reason BackoffLimitExceeded); the pod still
- *             turns Ready after its transformation Job. A later pod (a restart) reruns the
- *             migration, which succeeds unless the failure is still injected.</li>
+ *         <li>{@link Failure#MIGRATION_FAILS}: each GIM migration run ends {@code FAILED}; the
+ *             pod still turns Ready after its transformation. A later pod (a restart) reruns the
+ *             migration, which succeeds once the failure is cleared.</li>
+ *         <li>{@link Failure#MIGRATION_STOPS_HALFWAY}: the first migration run of the version
+ *             ends {@code FAILED} halfway; the next pod (a restart) resumes and completes it.</li>
  *       </ul>
  *       A failure applies to pods that are not Ready yet; clearing it lets them go on. The pod
  *       failures rank STUCK_PENDING (before scheduling), then IMAGE_MISSING, then CRASH_LOOP.</li>
@@ -78,7 +81,7 @@ import java.util.function.Function;
  * deleted), so a missed or repeated event,
  * a dropped watch or a restart of the controller changes nothing: the next resync or event
  * brings every object to where it should be. The same thread runs the timers (ready delay, job
- * duration, failure interval). Timestamps come from the {@link Clock}; delays are real time.
+ * duration, failure interval) and writes the Info Mart's history. Timestamps come from the {@link Clock}; delays are real time.
  *
  * <p>The client is borrowed, not closed: it belongs to whoever made it (the informers' callbacks
  * run on its executor). {@link #close()} stops the informers (and so their watches) and the
@@ -99,6 +102,7 @@ public final class SandboxController implements AutoCloseable {
   private final ReplicaSetController replicaSets;
   private final StatefulSetController statefulSets;
   private final JobController jobs;
+  private final InfoMart infoMart;
   private boolean started;
   private boolean closed;
 
@@ -109,12 +113,13 @@ public final class SandboxController implements AutoCloseable {
     this.queue = new WorkQueue(b.threadName, this::reconcile);
     Templates templates = new Templates(client.getKubernetesSerialization());
     Owners owners = new Owners(client, caches);
-    this.kubelet = new Kubelet(client, b.clock, b.readyDelay, b.failureInterval, injections, new GimJobs(client),
-        owners, queue);
+    this.infoMart = new InfoMart(Optional.ofNullable(b.infoMartUrl), b.infoMartUser);
+    this.kubelet = new Kubelet(client, b.clock, b.readyDelay, b.failureInterval, injections,
+        new GimStartup(b.clock, b.jobDuration, injections, infoMart), owners, queue);
     this.deployments = new DeploymentController(client, b.clock, templates, owners);
     this.replicaSets = new ReplicaSetController(client, templates, owners);
     this.statefulSets = new StatefulSetController(client, templates, owners);
-    this.jobs = new JobController(client, b.clock, b.jobDuration, injections, owners, queue);
+    this.jobs = new JobController(client, b.clock, b.jobDuration, owners, queue);
   }
 
   /** A controller over {@code client}'s API server; configure it, then {@link #start()} it. */
@@ -154,8 +159,8 @@ public final class SandboxController implements AutoCloseable {
   }
 
   /**
-   * Injects a failure for every pod (or, for {@link Failure#MIGRATION_FAILS}, every migration
-   * Job) of this service at this version from now on. Several failures may be injected at once.
+   * Injects a failure for every pod (or, for the migration failures, every GIM migration run) of
+   * this service at this version from now on. Several failures may be injected at once.
    */
   public void inject(ServiceKind service, Version version, Failure failure) {
     injections.inject(service, version, failure);
@@ -183,6 +188,16 @@ public final class SandboxController implements AutoCloseable {
   /** The failures injected for this service at this version. */
   public Set<Failure> injected(ServiceKind service, Version version) {
     return injections.get(service, version);
+  }
+
+  /**
+   * The runs of GIM's jobs so far, oldest first, each as GIM records it in its ETL history
+   * ({@code CTL_ETL_HISTORY}): job name, version, status ({@code COMPLETE} or {@code FAILED}),
+   * start and end.
+   */
+  public List<String> etlHistory() {
+    return infoMart.history().stream().map(r -> r.namespace() + "/" + r.release() + " " + r.job() + " "
+        + r.version() + " " + r.status() + " " + r.started() + " " + r.ended()).toList();
   }
 
   /** The namespaces this controller runs. */
@@ -248,16 +263,6 @@ public final class SandboxController implements AutoCloseable {
   private void onJob(Job old, Job job, boolean deleted) {
     if (deleted || changed(old, job, Job::getSpec)) {
       queue.add(Key.of(Kind.JOB, job));
-    }
-    // A GIM Job that ends lets the GIM pods of its release go on.
-    if (Labels.label(job, Labels.JOB) != null && (deleted || changed(old, job, JobStatuses::finished))) {
-      String ns = job.getMetadata().getNamespace();
-      String release = Labels.label(job, Labels.INSTANCE);
-      caches.list(Kind.POD)
-          .filter(p -> ns.equals(p.getMetadata().getNamespace()))
-          .filter(Labels::isGim)
-          .filter(p -> release == null || release.equals(Labels.label(p, Labels.INSTANCE)))
-          .forEach(p -> queue.add(Key.of(Kind.POD, p)));
     }
   }
 
@@ -329,6 +334,8 @@ public final class SandboxController implements AutoCloseable {
     private Duration resyncPeriod = Duration.ofSeconds(10);
     private Clock clock = Clock.systemUTC();
     private String threadName = "sandbox-controller";
+    private String infoMartUrl;
+    private String infoMartUser;
 
     private Builder(KubernetesClient client) {
       this.client = Objects.requireNonNull(client, "client");
@@ -377,6 +384,17 @@ public final class SandboxController implements AutoCloseable {
     /** The name of the controller's thread (default {@code sandbox-controller}). */
     public Builder threadName(String threadName) {
       this.threadName = Objects.requireNonNull(threadName, "threadName");
+      return this;
+    }
+
+    /**
+     * A real PostgreSQL that plays GIM's Info Mart database: GIM's job runs are written to its
+     * {@code CTL_ETL_HISTORY} (created if missing), as real GIM records them. Without one the
+     * history is kept in memory only.
+     */
+    public Builder infoMart(String jdbcUrl, String user) {
+      this.infoMartUrl = Objects.requireNonNull(jdbcUrl, "jdbcUrl");
+      this.infoMartUser = Objects.requireNonNull(user, "user");
       return this;
     }
 

@@ -124,9 +124,6 @@ abstract class ClusterTest {
     return client.batch().v1().jobs().inNamespace(ns).list().getItems();
   }
 
-  List<Job> jobs(String kind) {
-    return jobs().stream().filter(j -> kind.equals(Labels.label(j, Labels.JOB))).collect(Collectors.toList());
-  }
 
   Deployment create(Deployment d) {
     return client.apps().deployments().inNamespace(ns).resource(d).create();

@@ -59,8 +59,10 @@ class ResilienceTest extends ClusterTest {
       assertThat(readyPods()).hasSize(4);
       assertThat(deployment("gca").getStatus().getReadyReplicas()).isEqualTo(3);
       assertThat(deployment("gim").getStatus().getReadyReplicas()).isEqualTo(1);
-      assertThat(jobs()).hasSize(2).allMatch(JobStatuses::succeeded);
+      assertThat(jobs()).as("GIM migrates and transforms inside its pod").isEmpty();
     });
+    assertThat(controller.etlHistory()).filteredOn(h -> h.startsWith(ns + "/"))
+        .anyMatch(h -> h.contains("Job_MigrateGIM")).anyMatch(h -> h.contains("Job_TransformGIM"));
   }
 
   @Test
