@@ -137,7 +137,7 @@ class TwoEnvironmentsOnePrometheusTest {
       });
       Verification.Result devGsp = verify(dev, ServiceKind.GSP, helmEnded);
       assertThat(devGsp.status()).isEqualTo(Verification.Status.IN_PROGRESS);
-      assertThat(devGsp.unmet()).contains("metrics not checked yet")
+      assertThat(devGsp.unmet()).contains("metrics unknown (not read yet, or the presence query returned nothing)")
           .anySatisfy(u -> assertThat(u).startsWith("Flink jobs running unknown: the query returned nothing"));
     } finally {
       byEnv.values().forEach(PrometheusMetrics::close);

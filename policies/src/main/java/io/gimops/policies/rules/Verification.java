@@ -150,7 +150,7 @@ public final class Verification {
       passed.add("metrics present");
     } else {
       unmet.add(s.metrics() == MetricPresence.ABSENT ? "no metrics (is the image available?)"
-          : "metrics not checked yet");
+          : "metrics unknown (not read yet, or the presence query returned nothing)");
     }
     SuccessConditions.judge(s, passed, unmet);
 
