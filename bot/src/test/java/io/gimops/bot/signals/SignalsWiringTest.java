@@ -34,7 +34,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The bot wired to a real Kafka (in-process KRaft) and a real PostgreSQL (Debian's): rule 6 sees
  * both for real, refuses while PostgreSQL is down and says why, and every audit record and
- * lifecycle event of an upgrade reaches the events topic, keyed by its operation.
+ * lifecycle event of an upgrade reaches the events topic, keyed by its operation. The sandbox's GIM
+ * writes its job history into that PostgreSQL, as the real one writes the Info Mart's, so rule 8
+ * reads GIM's transformation from CTL_ETL_HISTORY too.
  */
 class SignalsWiringTest {
 
@@ -43,7 +45,7 @@ class SignalsWiringTest {
   @Test
   void ruleSixChecksKafkaAndPostgresForRealAndTheAuditTrailFlowsToKafka(@TempDir Path work) throws Exception {
     try (LocalKafka kafka = LocalKafka.start(); LocalPostgres pg = LocalPostgres.start(work.resolve("pg"));
-        SandboxBots sandbox = SandboxBots.start(work.resolve("sandbox"))) {
+        SandboxBots sandbox = SandboxBots.withInfoMart(work.resolve("sandbox"), pg.jdbcUrl())) {
       String env = "    kafka:\n      bootstrapServers: '" + kafka.bootstrapServers() + "'\n      timeout: 2s\n"
           + "      gimConsumerGroup: gim-etl\n"
           + "    postgres:\n      url: '" + pg.jdbcUrl() + "'\n      user: " + LocalPostgres.USER + "\n      timeout: 2s\n";
@@ -67,7 +69,10 @@ class SignalsWiringTest {
           SandboxWorld.CHANNEL, SandboxWorld.ENVIRONMENT, LifecycleRequest.Upgrade.toLatest(ServiceKind.GIM)))))
           .operation();
       SandboxBots.join(o.confirm(up.id(), "r-2", OPERATOR, Confirmations.confirmedBy(OPERATOR)));
-      SandboxBots.awaitState(o, up.id(), OperationState.SUCCEEDED);
+      Operation upgraded = SandboxBots.awaitState(o, up.id(), OperationState.SUCCEEDED, OperationState.FAILED);
+      assertThat(upgraded.state()).as(upgraded.outcome().orElse("")).isEqualTo(OperationState.SUCCEEDED);
+      assertThat(upgraded.steps()).anySatisfy(st -> assertThat(String.join(" ", st.detail()))
+          .contains("Job_TransformGIM completed"));
 
       // PostgreSQL goes down: within a check or two, rule 6 refuses and says why.
       pg.stop();

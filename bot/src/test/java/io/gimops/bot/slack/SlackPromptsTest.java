@@ -75,7 +75,9 @@ class SlackPromptsTest {
         .anyMatch(c -> c.param("blocks").contains(op.id() + ":rollback:1")));
     assertThat(slack.calls("chat.postMessage")).anyMatch(c -> c.param("blocks").contains(op.id() + ":export-views:1")
         && !c.param("blocks").contains(":rollback:"));
-    assertThat(cycle().posted()).containsKeys("slack.prompt.export-views", "slack.prompt.rollback");
+    // Each message is journaled after Slack answered its post.
+    await().atMost(AWAIT).untilAsserted(() ->
+        assertThat(cycle().posted()).containsKeys("slack.prompt.export-views", "slack.prompt.rollback"));
     // GIM migrated before GSP failed: the final report says what the vendor says next.
     await().atMost(AWAIT).until(() -> slack.calls("chat.postMessage").stream().anyMatch(c ->
         "C0NOTIFY".equals(c.param("channel")) && c.param("text").contains(op.id())
