@@ -72,12 +72,10 @@ class PodExecTest {
     assertThat(r.stderr()).isEmpty();
   }
 
-  /** The vendor's command as the vendor's page writes it, run by the real kubectl (WebSocket, v5/v4 channel). */
+  /** The vendor's command as the vendor's page writes it, run by the real kubectl (the pinned v1.33; WebSocket, v5/v4 channel). */
   @Test
   void kubectlExecRunsTheVendorsCommandAndReportsOtherCommandsExitCode() throws Exception {
-    java.nio.file.Path kubectl = java.nio.file.Path.of("/usr/bin/kubectl");
-    org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isExecutable(kubectl),
-        "kubectl is not installed here (Debian: apt-get install kubectl)");
+    java.nio.file.Path kubectl = io.gimops.sandbox.PinnedKubectl.binary();
     String[] vendors = {"./entrypoint.sh", "-job", "Job_MigrateGIM", "-make-export-views"};
     Ran ok = kubectl(kubectl, "gim-6c9f-x1", vendors);
     assertThat(ok.exitCode()).as(ok.stderr()).isZero();
