@@ -135,6 +135,11 @@ public final class SlackWiring implements AutoCloseable {
     return http.map(SlackHttpServer::port);
   }
 
+  /** Whether this replica holds an open Socket Mode connection. */
+  public boolean socketModeConnected() {
+    return socketMode.map(sm -> sm.getClient() != null && sm.getClient().verifyConnection()).orElse(false);
+  }
+
   public SlackPoster poster() {
     return poster;
   }
