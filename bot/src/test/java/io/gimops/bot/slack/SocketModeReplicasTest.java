@@ -83,6 +83,35 @@ class SocketModeReplicasTest {
     }
   }
 
+  @Test
+  void aLeaderThatLosesTheLeadWithoutStoppingDisconnectsAndTheNewLeaderConnects(@TempDir Path work) {
+    try (FakeSlack slack = new FakeSlack(); SandboxBots sandbox = SandboxBots.start(work)) {
+      String yaml = "slack:\n  botToken: xoxb-test-token\n  appToken: xapp-test-token\n  apiUrl: '" + slack.apiUrl()
+          + "'\n  notificationsChannel: C0NOTIFY\n";
+      Bot first = sandbox.botWithChannel("replica-a", SandboxWorld.Pace.TEST, CHANNEL, yaml);
+      SandboxBots.awaitLeading(first);
+      Bot second = sandbox.botWithChannel("replica-b", SandboxWorld.Pace.TEST, CHANNEL, yaml);
+      await().atMost(AWAIT).until(() -> first.slack().orElseThrow().socketModeConnected());
+
+      // As a leader cut off from the API server: it stops renewing and stands down, still running.
+      long lost = System.nanoTime();
+      first.abandonLeadership();
+      await().atMost(AWAIT).until(() -> !first.slack().orElseThrow().socketModeConnected());
+      SandboxBots.awaitLeading(second);
+      await().atMost(AWAIT).until(() -> slack.openSockets() == 1 && second.slack().orElseThrow().socketModeConnected());
+      System.out.println("socket mode, lost lead: the new leader connected " + (System.nanoTime() - lost) / 1_000_000
+          + " ms after the old one stopped renewing (Lease 10 s + retry 2 s)");
+      assertThat(first.slack().orElseThrow().socketModeConnected()).as("the old leader stays disconnected").isFalse();
+
+      List<String> after = send(slack, "c", 10);
+      assertThat(awaitAcks(slack, after).values()).allSatisfy(a -> assertThat(a).hasSize(1));
+      assertThat(awaitAnswers(slack, after).values()).allSatisfy(a -> assertThat(a).hasSize(1)
+          .noneMatch(c -> c.param("text").contains("is a standby")));
+      await().atMost(AWAIT).until(() -> decisions(sandbox) >= after.size());
+      assertThat(decisions(sandbox)).isEqualTo(after.size());
+    }
+  }
+
   /** The viewer's commands decided so far, by either replica (both write the same audit file). */
   private static long decisions(SandboxBots sandbox) {
     return sandbox.auditLines().stream().filter(l -> l.contains("\"kind\":\"decision\"") && l.contains(VIEWER)).count();
