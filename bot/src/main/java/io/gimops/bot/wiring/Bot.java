@@ -62,7 +62,7 @@ public final class Bot implements AutoCloseable {
   private final Duration startup;
   private AuditSink audit;
   private Optional<EventStream> events = Optional.empty();
-  private Optional<SlackWiring> slack = Optional.empty();
+  private volatile Optional<SlackWiring> slack = Optional.empty();
   private final StringBuilder phases = new StringBuilder();
 
   private static long ms(long since) {
@@ -186,12 +186,14 @@ public final class Bot implements AutoCloseable {
           Leadership.Timing.DEFAULTS, new Leadership.Listener() {
             @Override
             public void onStartedLeading() {
-              orchestrator.lead().onFailure(e -> LOG.log(System.Logger.Level.ERROR, "cannot take the lead", e));
+              orchestrator.lead().onFailure(e -> LOG.log(System.Logger.Level.ERROR, "cannot take the lead", e))
+                  .onComplete(r -> Bot.this.slack.ifPresent(SlackWiring::leadershipChanged));
             }
 
             @Override
             public void onStoppedLeading() {
               orchestrator.standDown();
+              Bot.this.slack.ifPresent(SlackWiring::leadershipChanged);
             }
 
             @Override
@@ -205,8 +207,10 @@ public final class Bot implements AutoCloseable {
       Optional<BotConfig.SlackSettings> slack = config.slackSettings(variables);
       if (slack.isPresent()) {
         this.slack = Optional.of(SlackWiring.start(vertx, orchestrator, slack.get(), config.alerts(), config.kafka(),
-            audit, clock, events));
+            audit, clock, events, orchestrator::isLeading));
         resources.add(0, this.slack.get());
+        // The lead may have been taken while Slack was starting, before the callbacks could see it.
+        this.slack.get().leadershipChanged();
       } else {
         this.slack = Optional.empty();
       }

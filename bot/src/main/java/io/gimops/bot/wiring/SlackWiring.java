@@ -4,8 +4,6 @@ import com.slack.api.Slack;
 import com.slack.api.SlackConfig;
 import com.slack.api.bolt.App;
 import com.slack.api.bolt.AppConfig;
-import com.slack.api.bolt.socket_mode.SocketModeApp;
-import com.slack.api.socket_mode.SocketModeClient;
 import io.gimops.adapters.alerts.AlertWebhook;
 import io.gimops.adapters.kafka.KafkaAlertSource;
 import io.gimops.adapters.slack.SlackHttpServer;
@@ -26,17 +24,16 @@ import java.util.Optional;
  * The Slack side of the bot: a Bolt app with the conversation's handlers, served over HTTP on a
  * Vert.x router (when a signing secret is set) and over Socket Mode (when an app-level token is
  * set, so no public URL is needed), and the rate-limited poster for everything the bot says
- * unasked.
+ * unasked. Socket Mode is held by the leading replica only ({@link LeaderSocketMode}): the bot
+ * calls {@link #leadershipChanged()} when its leadership changes.
  */
 public final class SlackWiring implements AutoCloseable {
-
-  private static final System.Logger LOG = System.getLogger(SlackWiring.class.getName());
 
   private final App app;
   private final SlackPoster poster;
   private final SlackFrontEnd frontEnd;
   private final Optional<SlackHttpServer> http;
-  private final Optional<SocketModeApp> socketMode;
+  private final Optional<LeaderSocketMode> socketMode;
 
   private final SlackUserGroups groups;
 
@@ -44,7 +41,7 @@ public final class SlackWiring implements AutoCloseable {
   private final Optional<KafkaAlertSource> fromKafka;
 
   private SlackWiring(App app, SlackPoster poster, SlackFrontEnd frontEnd, Optional<SlackHttpServer> http,
-      Optional<SocketModeApp> socketMode, SlackUserGroups groups, Optional<AlertIntake> intake,
+      Optional<LeaderSocketMode> socketMode, SlackUserGroups groups, Optional<AlertIntake> intake,
       Optional<KafkaAlertSource> fromKafka) {
     this.fromKafka = fromKafka;
     this.groups = groups;
@@ -58,7 +55,7 @@ public final class SlackWiring implements AutoCloseable {
 
   static SlackWiring start(Vertx vertx, Orchestrator orchestrator, BotConfig.SlackSettings s,
       Optional<BotConfig.Alerts> alerts, Optional<BotConfig.Kafka> kafka, AuditSink audit, Clock clock,
-      Optional<io.gimops.bot.signals.EventStream> events) {
+      Optional<io.gimops.bot.signals.EventStream> events, java.util.function.BooleanSupplier leading) {
     SlackConfig slackConfig = new SlackConfig();
     slackConfig.setMethodsEndpointUrlPrefix(s.apiUrl());
     Slack slack = Slack.getInstance(slackConfig);
@@ -72,7 +69,7 @@ public final class SlackWiring implements AutoCloseable {
     SlackFrontEnd frontEnd = new SlackFrontEnd(app, orchestrator, poster, s.notificationsChannel(), clock,
         groups::groupsOf, audit::record);
     Optional<SlackHttpServer> http = Optional.empty();
-    Optional<SocketModeApp> socket = Optional.empty();
+    Optional<LeaderSocketMode> socket = Optional.empty();
     Optional<AlertIntake> intake = Optional.empty();
     Optional<KafkaAlertSource> fromKafka = Optional.empty();
     try {
@@ -115,11 +112,12 @@ public final class SlackWiring implements AutoCloseable {
                 Optional.empty(), List.of(), List.of(r.reason()))), more));
       }
       if (s.appToken().isPresent()) {
-        SocketModeApp sm = new SocketModeApp(s.appToken().get(), SocketModeClient.Backend.JavaWebSocket, app);
-        sm.startAsync();
+        LeaderSocketMode sm = new LeaderSocketMode(s.appToken().get(), app, leading);
         socket = Optional.of(sm);
+        sm.followNow();
       }
     } catch (Exception e) {
+      socket.ifPresent(LeaderSocketMode::close);
       fromKafka.ifPresent(KafkaAlertSource::close);
       http.ifPresent(SlackHttpServer::close);
       frontEnd.close();
@@ -133,6 +131,19 @@ public final class SlackWiring implements AutoCloseable {
   /** The HTTP endpoint's port, when serving over HTTP. */
   public Optional<Integer> httpPort() {
     return http.map(SlackHttpServer::port);
+  }
+
+  /** Whether this replica holds an open Socket Mode connection. */
+  public boolean socketModeConnected() {
+    return socketMode.map(LeaderSocketMode::connected).orElse(false);
+  }
+
+  /**
+   * The replica's leadership changed: in Socket Mode it connects when it leads and disconnects
+   * when it does not (soon, on the Socket Mode thread; never blocks). Over HTTP nothing changes.
+   */
+  public void leadershipChanged() {
+    socketMode.ifPresent(LeaderSocketMode::follow);
   }
 
   public SlackPoster poster() {
@@ -150,13 +161,7 @@ public final class SlackWiring implements AutoCloseable {
 
   @Override
   public void close() {
-    socketMode.ifPresent(sm -> {
-      try {
-        sm.close();
-      } catch (Exception e) {
-        LOG.log(System.Logger.Level.WARNING, "closing Socket Mode: " + e.getMessage());
-      }
-    });
+    socketMode.ifPresent(LeaderSocketMode::close);
     fromKafka.ifPresent(KafkaAlertSource::close);
     http.ifPresent(SlackHttpServer::close);
     intake.ifPresent(AlertIntake::close);

@@ -37,17 +37,36 @@ public final class FakeSlack implements AutoCloseable {
   private final AtomicInteger failing = new AtomicInteger();
   private volatile int retryAfterSeconds = 1;
   private volatile boolean tokenRefused;
-  private volatile io.vertx.core.http.ServerWebSocket socket;
+  private final List<io.vertx.core.http.ServerWebSocket> sockets = new CopyOnWriteArrayList<>();
+  private final AtomicInteger nextSocket = new AtomicInteger();
   private final List<String> socketReceived = new CopyOnWriteArrayList<>();
+  private final Map<String, List<Call>> responses = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** What was posted to the response URL {@link #responseUrl(String) responseUrl(id)}. */
+  public List<Call> responses(String id) {
+    return List.copyOf(responses.getOrDefault(id, List.of()));
+  }
 
   /** Whether a Socket Mode client is connected. */
   public boolean socketConnected() {
-    return socket != null && !socket.isClosed();
+    return openSockets() > 0;
   }
 
-  /** Sends a Socket Mode envelope to the connected client. */
+  /** How many Socket Mode connections are open (one per connected replica). */
+  public int openSockets() {
+    return (int) sockets.stream().filter(w -> !w.isClosed()).count();
+  }
+
+  /**
+   * Sends a Socket Mode envelope as Slack does with several connections of one app: to one open
+   * connection, round-robin over all of them.
+   */
   public void sendEnvelope(JsonObject envelope) {
-    socket.writeTextMessage(envelope.encode());
+    List<io.vertx.core.http.ServerWebSocket> open = sockets.stream().filter(w -> !w.isClosed()).toList();
+    if (open.isEmpty()) {
+      throw new IllegalStateException("no Socket Mode connection is open");
+    }
+    open.get(Math.floorMod(nextSocket.getAndIncrement(), open.size())).writeTextMessage(envelope.encode());
   }
 
   /** What the Socket Mode client sent back (acknowledgements). */
@@ -63,8 +82,8 @@ public final class FakeSlack implements AutoCloseable {
           return;
         }
         ws.textMessageHandler(socketReceived::add);
-        socket = ws;
-        ws.writeTextMessage(new JsonObject().put("type", "hello").put("num_connections", 1).encode());
+        sockets.add(ws);
+        ws.writeTextMessage(new JsonObject().put("type", "hello").put("num_connections", openSockets()).encode());
       }).requestHandler(this::handle).listen(0, "127.0.0.1")
           .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     } catch (Exception e) {
@@ -130,7 +149,9 @@ public final class FakeSlack implements AutoCloseable {
         }
       }
       if (path.startsWith("/respond/")) {
-        calls.add(new Call(Instant.now(), "response_url", params, 200));
+        Call call = new Call(Instant.now(), "response_url", params, 200);
+        calls.add(call);
+        responses.computeIfAbsent(path.substring("/respond/".length()), k -> new CopyOnWriteArrayList<>()).add(call);
         req.response().putHeader("Content-Type", "text/plain").end("ok");
         return;
       }
