@@ -146,4 +146,30 @@ class DistributionIT {
     assertThat(p.exitValue()).as(out).isZero();
     assertThat(out).contains("is valid").doesNotContain("[warning]", "[cds]");
   }
+
+  /**
+   * deploy/image/Dockerfile (no image can be built on these machines): what it COPYs exists once
+   * the archive is unpacked as its header says, its entrypoint is the distribution's command, and
+   * that command execs the JVM (so SIGTERM reaches it) and the user is not root.
+   */
+  @Test
+  void theImageDefinition_copiesWhatThePackageMakes_andRunsTheDistribution() throws Exception {
+    List<String> lines = Files.readAllLines(Path.of("..", "deploy", "image", "Dockerfile"));
+    Path context = unpacked.resolve("image-context");
+    Files.createDirectories(context);
+    Files.move(home, context.resolve("gimops"));
+    home = context.resolve("gimops");
+    Files.copy(PinnedHelm.binary(), context.resolve("helm"));
+    for (String l : lines) {
+      if (l.startsWith("COPY ")) {
+        String[] w = l.split("\\s+");
+        assertThat(context.resolve(w[1])).as(l).exists();
+      }
+    }
+    assertThat(lines).anyMatch(l -> l.matches("USER [1-9][0-9]*"));
+    String entry = lines.stream().filter(l -> l.startsWith("ENTRYPOINT ")).findFirst().orElseThrow();
+    assertThat(entry).startsWith("ENTRYPOINT [\"/opt/gimops/bin/gimops\", \"run\", \"--config\"");
+    assertThat(home.resolve("bin/gimops")).isExecutable();
+    assertThat(Files.readString(home.resolve("bin/gimops"))).contains("exec \"$JAVA\" $FLAGS $CDS");
+  }
 }
