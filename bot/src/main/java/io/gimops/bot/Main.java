@@ -1,7 +1,6 @@
 package io.gimops.bot;
 
 import io.gimops.bot.console.Console;
-import io.gimops.bot.sandbox.SandboxWorld;
 import io.gimops.bot.wiring.Bot;
 import io.gimops.bot.wiring.BotConfig;
 import io.gimops.policies.domain.Actor;
@@ -22,14 +21,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
-import java.util.logging.FileHandler;
-import java.util.logging.Level;
-import java.util.logging.LogManager;
-import java.util.logging.Logger;
-import java.util.logging.SimpleFormatter;
 
 /**
- * {@code gimops sandbox}: the embedded cluster and the bot with the console.
  * {@code gimops run --config FILE [--console]}: the bot against the clusters its configuration
  * names. Either prints one line {@code gimops ready in N ms ...} once it can take commands.
  * {@code gimops check-config FILE}: the configuration's problems, or a summary (exit 1 or 0).
@@ -42,14 +35,16 @@ public final class Main {
     List<String> a = List.of(args);
     PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true,
         StandardCharsets.UTF_8);
-    if (a.isEmpty() || a.get(0).equals("sandbox")) {
-      sandbox(a.size() > 1 ? Path.of(a.get(1)) : Path.of(".sandbox"), out);
+    if (!a.isEmpty() && a.get(0).equals("sandbox")) {
+      // The sandbox is not part of the shipped artifact: its launcher lives in module launcher.
+      System.err.println("gimops: the sandbox ships separately (gimops-sandbox-<version>.tar.gz, or ./gimops sandbox)");
+      System.exit(2);
     } else if (a.get(0).equals("check-config") && a.size() == 2) {
       System.exit(checkConfig(Path.of(a.get(1)), System.getenv(), out));
     } else if (a.get(0).equals("run") && a.indexOf("--config") >= 0 && a.indexOf("--config") + 1 < a.size()) {
       run(Path.of(a.get(a.indexOf("--config") + 1)), a.contains("--console"), out);
     } else {
-      System.err.println("usage: gimops sandbox [work-dir]\n       gimops run --config FILE [--console]\n"
+      System.err.println("usage: gimops run --config FILE [--console]\n"
           + "       gimops check-config FILE");
       System.exit(2);
     }
@@ -62,55 +57,6 @@ public final class Main {
    */
   public static int checkConfig(Path file, Map<String, String> env, PrintStream out) {
     return io.gimops.bot.wiring.ConfigCheck.run(file, env, out);
-  }
-
-  private static void sandbox(Path work, PrintStream out) throws Exception {
-    Files.createDirectories(work);
-    logTo(work.resolve("gimops.log"));
-    out.println("Starting the sandbox: an embedded Kubernetes API, GIM, GSP and GCA installed with the real helm...");
-    try (SandboxWorld world = SandboxWorld.start(work.toAbsolutePath(), Duration.ofSeconds(1))) {
-      BotConfig config = BotConfig.parse(slackInTheSandbox(world.configYaml())
-          + "audit: '" + work.toAbsolutePath().resolve("audit.jsonl") + "'\n");
-      Bot bot = Bot.start(config, work.toAbsolutePath(), Clock.systemUTC(), Optional.empty());
-      bot.awaitElection(Duration.ofSeconds(30));
-      out.println(ready(bot) + " (log: " + work.resolve("gimops.log") + ", audit trail: "
-          + work.resolve("audit.jsonl") + ")");
-      Map<String, Actor> people = new LinkedHashMap<>();
-      people.put("viewer", Actor.of("console-viewer", "you (viewer)"));
-      people.put("operator", Actor.of("console-operator", "you (operator)"));
-      people.put("admin", Actor.of("console-admin", "you (admin)"));
-      people.put("admin2", Actor.of("console-admin2", "a second admin"));
-      try (Console console = new Console(bot.orchestrator(), SandboxWorld.ENVIRONMENT, people, "operator",
-          Map.of(SandboxWorld.ENVIRONMENT, SandboxWorld.CHANNEL), Optional.of(world), out::print, Clock.systemUTC())) {
-        repl(console, out);
-      }
-      out.println("Stopping the sandbox...");
-      bot.stop(Duration.ofSeconds(10));
-    }
-  }
-
-  /**
-   * With Slack tokens set, the sandbox talks to a real workspace: its environment also takes
-   * commands from {@code GIMOPS_SANDBOX_CHANNEL} and grants {@code GIMOPS_SANDBOX_ADMINS} (Slack
-   * user ids, comma-separated) the admin role. The HTTP endpoint listens on loopback only.
-   */
-  static String slackInTheSandbox(String yaml) {
-    String out = yaml + "slack:\n  host: 127.0.0.1\n";
-    String channel = System.getenv("GIMOPS_SANDBOX_CHANNEL");
-    if (channel != null && channel.matches("[A-Z0-9]+")) {
-      out = out.replace("channels: [" + SandboxWorld.CHANNEL + "]", "channels: [" + SandboxWorld.CHANNEL + ", " + channel + "]");
-    }
-    String admins = System.getenv("GIMOPS_SANDBOX_ADMINS");
-    if (admins != null) {
-      StringBuilder extra = new StringBuilder();
-      for (String id : admins.split(",")) {
-        if (id.strip().matches("[A-Z0-9]+")) {
-          extra.append("      ").append(id.strip()).append(": admin\n");
-        }
-      }
-      out = out.replace("      console-admin2: admin\n", "      console-admin2: admin\n" + extra);
-    }
-    return out;
   }
 
   private static void run(Path configFile, boolean withConsole, PrintStream out) throws Exception {
@@ -128,6 +74,8 @@ public final class Main {
       System.exit(1);
     }
     BotConfig config = checked.config().orElseThrow();
+    // Before anything connects (and logs much): the configuration's format and levels.
+    io.gimops.bot.wiring.LogSetup.apply(config.logging());
     Path work = Files.createTempDirectory("gimops-");
     Bot bot = Bot.start(config, work, Clock.systemUTC(), Optional.of((OutputStream) System.err));
     CountDownLatch stopped = new CountDownLatch(1);
@@ -164,7 +112,8 @@ public final class Main {
     }
   }
 
-  private static void repl(Console console, PrintStream out) throws IOException {
+  /** Reads commands from stdin until quit, exit or end of input (the sandbox's launcher uses it too). */
+  public static void repl(Console console, PrintStream out) throws IOException {
     out.print(console.banner());
     BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
     for (String line = in.readLine(); line != null; line = in.readLine()) {
@@ -176,19 +125,10 @@ public final class Main {
     }
   }
 
-  private static String ready(Bot bot) {
+  /** The one line that says the bot takes commands; tests and the sandbox's launcher wait for it. */
+  public static String ready(Bot bot) {
     return "gimops ready in " + ManagementFactory.getRuntimeMXBean().getUptime() + " ms (bot started in "
         + bot.startup().toMillis() + " ms): replica " + bot.config().replicaName()
         + (bot.isLeading() ? " leads" : " stands by" + bot.leader().map(l -> " (" + l + " leads)").orElse(""));
-  }
-
-  /** Logs go to a file, so that the console shows the conversation only. */
-  private static void logTo(Path file) throws IOException {
-    LogManager.getLogManager().reset();
-    Logger root = Logger.getLogger("");
-    FileHandler h = new FileHandler(file.toString(), true);
-    h.setFormatter(new SimpleFormatter());
-    root.addHandler(h);
-    root.setLevel(Level.INFO);
   }
 }

@@ -30,6 +30,20 @@ class LayeringTest {
   static final ArchRule adaptersNeverSeeBot = noClasses().that().resideInAPackage("io.gimops.adapters..")
       .should().dependOnClassesThat().resideInAPackage("io.gimops.bot..");
 
+  /**
+   * The sandbox (module sandbox-world, package io.gimops.bot.sandbox, and module sandbox) is on
+   * this test classpath only: the bot's own code never names it, so the shipped bot works without.
+   */
+  @ArchTest
+  static final ArchRule botNeverSeesTheSandbox = noClasses().that().resideInAPackage("io.gimops.bot..")
+      .and().resideOutsideOfPackage("io.gimops.bot.sandbox..")
+      .should().dependOnClassesThat().resideInAnyPackage("io.gimops.bot.sandbox..", "io.gimops.sandbox..");
+
+  @ArchTest
+  static final ArchRule theSandboxWorldNeverSeesTheBot = noClasses().that().resideInAPackage("io.gimops.bot.sandbox..")
+      .should().dependOnClassesThat().resideInAnyPackage("io.gimops.bot.wiring..", "io.gimops.bot.console..",
+          "io.gimops.bot.orchestrator..");
+
   @ArchTest
   static final ArchRule noCyclesBetweenModules = slices().matching("io.gimops.(*)..").should().beFreeOfCycles();
 

@@ -1,5 +1,6 @@
 package io.gimops.bot.console;
 
+import io.gimops.adapters.sandbox.SandboxControls;
 import io.gimops.bot.command.Command;
 import io.gimops.bot.command.CommandParseException;
 import io.gimops.bot.command.CommandParser;
@@ -43,24 +44,6 @@ import java.util.function.Consumer;
  * sandbox, {@code sandbox break|fix <service> ...}.
  */
 public final class Console implements AutoCloseable {
-
-  /** What the sandbox lets a newcomer do to its cluster; absent against a real cluster. */
-  public interface SandboxControls {
-    /** The vendor publishes each service's next release; the catalog changes. */
-    String publish();
-
-    /** The release catalog as the sandbox now publishes it. */
-    io.gimops.policies.domain.ReleaseCatalog catalog();
-
-    /** Breaks the service's next release (the one an upgrade would install) in the given way. */
-    String breakNext(ServiceKind service, String how);
-
-    /** Undoes every break of the service. */
-    String fix(ServiceKind service);
-
-    /** The ways a release can be broken, for help. */
-    List<String> ways();
-  }
 
   private static final long ANSWER_SECONDS = 60;
 

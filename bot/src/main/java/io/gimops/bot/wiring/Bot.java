@@ -12,7 +12,6 @@ import io.gimops.adapters.kube.MetricsSource;
 import io.gimops.bot.audit.AuditSink;
 import io.gimops.bot.audit.JsonLinesAudit;
 import io.gimops.bot.journal.ConfigMapJournal;
-import io.gimops.bot.sandbox.SimulatedMetricsSource;
 import io.gimops.adapters.state.Leadership;
 import io.gimops.bot.orchestrator.EnvironmentRuntime;
 import io.gimops.bot.orchestrator.Orchestrator;
@@ -340,18 +339,25 @@ public final class Bot implements AutoCloseable {
       resources.add(m);
       return Optional.of(m);
     }
-    if (!config.metrics().get().equals("simulated")) {
-      throw new IllegalArgumentException("metrics: '" + config.metrics().get() + "' is not known: use prometheus"
-          + " (with prometheusUrl), or simulated in the sandbox");
+    // Any other source (the sandbox's "simulated") comes from a provider on the classpath; the
+    // shipped artifact has none, so there it is refused as unknown.
+    for (io.gimops.adapters.kube.MetricsSourceProvider p
+        : java.util.ServiceLoader.load(io.gimops.adapters.kube.MetricsSourceProvider.class)) {
+      if (p.name().equals(config.metrics().get())) {
+        Set<String> namespaces = new HashSet<>();
+        for (ServiceKind k : ServiceKind.values()) {
+          env.service(k).map(ServiceSpec::namespace).ifPresent(namespaces::add);
+        }
+        MetricsSource m = p.start(client, namespaces, clock,
+            config.metricsInterval().map(BotConfig::duration).orElse(Duration.ofSeconds(1)));
+        if (m instanceof AutoCloseable c) {
+          resources.add(c);
+        }
+        return Optional.of(m);
+      }
     }
-    Set<String> namespaces = new HashSet<>();
-    for (ServiceKind k : ServiceKind.values()) {
-      env.service(k).map(ServiceSpec::namespace).ifPresent(namespaces::add);
-    }
-    SimulatedMetricsSource m = SimulatedMetricsSource.start(client, namespaces, clock,
-        config.metricsInterval().map(BotConfig::duration).orElse(Duration.ofSeconds(1)));
-    resources.add(m);
-    return Optional.of(m);
+    throw new IllegalArgumentException("metrics: '" + config.metrics().get() + "' is not known: use prometheus"
+        + " (with prometheusUrl); simulated exists only in the sandbox");
   }
 
   private static AuditSink audit(BotConfig config, Optional<OutputStream> fallback) {

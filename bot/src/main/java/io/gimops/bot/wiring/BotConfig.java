@@ -41,6 +41,7 @@ import java.util.Optional;
  *     (sandbox only: an honest "simulated" detail is attached)
  * @param catalogFrom where the release catalog comes from besides {@code catalog:} (default: the
  *     charts directory's packages)
+ * @param logging the log format and levels (default: text, INFO); see {@link LoggingConfig}
  */
 public record BotConfig(
     Optional<String> replica,
@@ -61,7 +62,8 @@ public record BotConfig(
     Optional<Alerts> alerts,
     Optional<Kafka> kafka,
     Optional<String> thirdPartyInterval,
-    Optional<CatalogFrom> catalogFrom) {
+    Optional<CatalogFrom> catalogFrom,
+    Optional<LoggingConfig> logging) {
 
   /**
    * The bot's own Kafka: where audit records and lifecycle events go, and optionally where alerts

@@ -160,6 +160,7 @@ public final class ConfigReader {
       c.helm().killMargin().ifPresent(d -> p.attempt("helm.killMargin", () -> BotConfig.duration(d)));
     }
     c.alerts().ifPresent(a -> p.attempt("alerts", a::intakeSettings));
+    c.logging().ifPresent(l -> l.check(p));
   }
 
   /** Each grant names an environment and a role. */

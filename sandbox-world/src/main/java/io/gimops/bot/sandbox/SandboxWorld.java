@@ -3,8 +3,7 @@ package io.gimops.bot.sandbox;
 import io.gimops.adapters.helm.HelmConfig;
 import io.gimops.adapters.helm.HelmExecutor;
 import io.gimops.adapters.helm.HelmResult;
-import io.gimops.bot.console.Console;
-import io.gimops.bot.wiring.BotConfig;
+import io.gimops.adapters.sandbox.SandboxControls;
 import io.gimops.policies.decision.Plan;
 import io.gimops.policies.decision.PlanStep;
 import io.gimops.policies.domain.ClusterSnapshot;
@@ -40,7 +39,7 @@ import java.util.Optional;
  * publishes it, so a newcomer can run a second cycle, and break it on purpose.
  * Nothing here runs in production.
  */
-public final class SandboxWorld implements AutoCloseable, Console.SandboxControls {
+public final class SandboxWorld implements AutoCloseable, SandboxControls {
 
   public static final String ENVIRONMENT = "sandbox";
   public static final String CHANNEL = "console";
@@ -203,7 +202,11 @@ public final class SandboxWorld implements AutoCloseable, Console.SandboxControl
 
   private HelmConfig helmConfig() {
     return new HelmConfig(PinnedHelm.binary(), Optional.of(api.kubeconfig()), Optional.empty(), charts.dir(),
-        charts.dir(), Duration.ofSeconds(30), List.of(), io.gimops.bot.wiring.Bot.helmHomes(work));
+        charts.dir(), Duration.ofSeconds(30), List.of(),
+        // helm's homes under the sandbox's work directory (as the bot keeps its own)
+        Map.of("HELM_CACHE_HOME", work.resolve("helm/cache").toString(),
+            "HELM_CONFIG_HOME", work.resolve("helm/config").toString(),
+            "HELM_DATA_HOME", work.resolve("helm/data").toString()));
   }
 
   /**
