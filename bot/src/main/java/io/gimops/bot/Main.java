@@ -129,10 +129,11 @@ public final class Main {
     }
     BotConfig config = checked.config().orElseThrow();
     Path work = Files.createTempDirectory("gimops-");
-    Bot bot = Bot.start(config, work, Clock.systemUTC(), Optional.of((OutputStream) System.err));
+    Bot bot = Bot.start(config, work, Clock.systemUTC(), Optional.empty());
     CountDownLatch stopped = new CountDownLatch(1);
+    // SIGTERM: refuse new work, give a running helm call shutdownGrace, release the Lease, close.
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      bot.stop(Duration.ofSeconds(25));
+      bot.stop(config.shutdownGraceOrDefault());
       stopped.countDown();
     }, "gimops-shutdown"));
     bot.awaitElection(Duration.ofSeconds(5));
