@@ -131,11 +131,30 @@ public final class Main {
     Path work = Files.createTempDirectory("gimops-");
     Bot bot = Bot.start(config, work, Clock.systemUTC(), Optional.empty());
     CountDownLatch stopped = new CountDownLatch(1);
-    // SIGTERM: refuse new work, give a running helm call shutdownGrace, release the Lease, close.
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      bot.stop(config.shutdownGraceOrDefault());
-      stopped.countDown();
-    }, "gimops-shutdown"));
+    // SIGTERM (the kubelet's stop): refuse new work, give a running helm call shutdownGrace,
+    // release the Lease, then exit 0 (a shutdown hook alone would end the JVM with 143). The hook
+    // stays for SIGINT and System.exit; the stop runs once either way.
+    java.util.concurrent.atomic.AtomicBoolean once = new java.util.concurrent.atomic.AtomicBoolean();
+    Runnable stop = () -> {
+      if (once.compareAndSet(false, true)) {
+        bot.stop(config.shutdownGraceOrDefault());
+        stopped.countDown();
+      }
+    };
+    try {
+      sun.misc.Signal.handle(new sun.misc.Signal("TERM"), sig -> {
+        Thread t = new Thread(() -> {
+          stop.run();
+          System.exit(0);
+        }, "gimops-sigterm");
+        // The signal's own thread is a daemon, and so would this one be: the JVM must wait for it.
+        t.setDaemon(false);
+        t.start();
+      });
+    } catch (IllegalArgumentException e) {
+      System.err.println("gimops: no SIGTERM handler here (" + e.getMessage() + "); the shutdown hook stops the bot");
+    }
+    Runtime.getRuntime().addShutdownHook(new Thread(stop, "gimops-shutdown"));
     bot.awaitElection(Duration.ofSeconds(5));
     out.println(ready(bot));
     if (withConsole) {

@@ -220,6 +220,7 @@ public final class Bot implements AutoCloseable {
         this.slack = Optional.of(SlackWiring.start(vertx, orchestrator, slack.get(), config.alerts(), config.kafka(),
             audit, clock, events));
         resources.add(0, this.slack.get());
+        metrics.slack(this.slack.get().poster());
       } else {
         this.slack = Optional.empty();
       }
@@ -434,6 +435,8 @@ public final class Bot implements AutoCloseable {
    */
   public void stop(Duration drain) {
     stopping.set(true);
+    LOG.log(System.Logger.Level.INFO, "stopping: nothing new starts; running operations have {0} s",
+        drain.toSeconds());
     try {
       if (!orchestrator.drain(drain)) {
         LOG.log(System.Logger.Level.WARNING, "operations still running after " + drain.toSeconds()
@@ -443,6 +446,7 @@ public final class Bot implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     closeQuietly();
+    LOG.log(System.Logger.Level.INFO, "stopped (leader Lease released if this replica held it)");
   }
 
   @Override

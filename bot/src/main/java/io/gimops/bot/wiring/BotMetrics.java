@@ -71,6 +71,15 @@ public final class BotMetrics implements AutoCloseable {
         .register(registry);
   }
 
+  /** Slack Web API calls by method and status (429s among them), and the poster's queue depth. */
+  public void slack(io.gimops.adapters.slack.SlackPoster poster) {
+    Gauge.builder("gimops_slack_poster_queued", poster, io.gimops.adapters.slack.SlackPoster::queueDepth)
+        .description("Slack posts and updates waiting to be sent").register(registry);
+    poster.observeCalls((method, status) -> Counter.builder("gimops_slack_calls")
+        .description("Slack Web API calls, by method and HTTP status (429: rate-limited)")
+        .tag("method", method).tag("status", status).register(registry).increment());
+  }
+
   /** Counts what the orchestrator says: operations as they finish, helm calls and verifications as their steps end. */
   public void follow(Orchestrator orchestrator) {
     subscription = orchestrator.subscribe(this::on);
