@@ -137,8 +137,18 @@ public final class Main {
     java.util.concurrent.atomic.AtomicBoolean once = new java.util.concurrent.atomic.AtomicBoolean();
     Runnable stop = () -> {
       if (once.compareAndSet(false, true)) {
-        bot.stop(config.shutdownGraceOrDefault());
-        stopped.countDown();
+        try {
+          bot.stop(config.shutdownGraceOrDefault());
+        } finally {
+          stopped.countDown();
+        }
+      } else {
+        // A second caller (hook or signal) waits for the first stop rather than ending the JVM under it.
+        try {
+          stopped.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
       }
     };
     try {

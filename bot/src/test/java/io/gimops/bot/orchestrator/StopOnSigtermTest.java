@@ -28,9 +28,6 @@ class StopOnSigtermTest {
   static final Duration GRACE = Duration.ofSeconds(30);
 
   @Test
-  @org.junit.jupiter.api.Disabled("fails today, left for issue 16's follow-up: the process exits 0 about a second"
-      + " after SIGTERM, its log says 'stopping' but never 'stopped', and the Lease still names bot-1 with a fresh"
-      + " renewTime: the stop does not reach Leadership.close before the JVM ends")
   void sigtermDuringGimsHelmCall_exits0_releasesTheLease_andTheNextBotFinishes(@TempDir Path work) throws Exception {
     try (SandboxBots sandbox = SandboxBots.start(work)) {
       Path config1 = sandbox.writeConfig("bot-1", SandboxWorld.Pace.TEST);
@@ -55,8 +52,8 @@ class StopOnSigtermTest {
       Lease lease = sandbox.world().api().client().leases().inNamespace("gimops").withName("gimops-leader").get();
       String holder = lease.getSpec().getHolderIdentity();
       ZonedDateTime renewed = lease.getSpec().getRenewTime();
-      assertThat(holder == null || holder.isEmpty() || renewed == null
-          || renewed.plusSeconds(lease.getSpec().getLeaseDurationSeconds()).isBefore(ZonedDateTime.now()))
+      // fabric8's release keeps the holder and cuts the Lease to 1 s from now: the standby takes it at once.
+      assertThat(holder == null || holder.isEmpty() || lease.getSpec().getLeaseDurationSeconds() <= 1)
           .as("the Lease is released: holder " + holder + ", renewed " + renewed + "; the bot said " + firstSaid + "; its log:\n"
               + String.join("\n", Files.readAllLines(work.resolve("bot-1.log")).stream()
                   .filter(l -> !l.startsWith("\tat ")).toList())).isTrue();

@@ -173,9 +173,13 @@ public final class BotProcess implements AutoCloseable {
     }
   }
 
-  /** {@code kill -TERM}: what the kubelet sends; the bot's graceful stop runs. */
+  /**
+   * {@code kill -TERM}: what the kubelet sends; the bot's graceful stop runs. Through the process
+   * handle: {@code Process.destroy()} also closes the pipes, and the console would quit on its
+   * closed stdin rather than on the signal.
+   */
   public void terminate() {
-    process.destroy();
+    process.toHandle().destroy();
   }
 
   /** Waits for the process to end; its exit status, or an AssertionError if it did not end in time. */
