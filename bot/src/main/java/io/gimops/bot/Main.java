@@ -77,12 +77,42 @@ public final class Main {
     // Before anything connects (and logs much): the configuration's format and levels.
     io.gimops.bot.wiring.LogSetup.apply(config.logging());
     Path work = Files.createTempDirectory("gimops-");
-    Bot bot = Bot.start(config, work, Clock.systemUTC(), Optional.of((OutputStream) System.err));
+    Bot bot = Bot.start(config, work, Clock.systemUTC(), Optional.empty());
     CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      bot.stop(Duration.ofSeconds(25));
-      stopped.countDown();
-    }, "gimops-shutdown"));
+    // SIGTERM (the kubelet's stop): refuse new work, give a running helm call shutdownGrace,
+    // release the Lease, then exit 0 (a shutdown hook alone would end the JVM with 143). The hook
+    // stays for SIGINT and System.exit; the stop runs once either way.
+    java.util.concurrent.atomic.AtomicBoolean once = new java.util.concurrent.atomic.AtomicBoolean();
+    Runnable stop = () -> {
+      if (once.compareAndSet(false, true)) {
+        try {
+          bot.stop(config.shutdownGraceOrDefault());
+        } finally {
+          stopped.countDown();
+        }
+      } else {
+        // A second caller (hook or signal) waits for the first stop rather than ending the JVM under it.
+        try {
+          stopped.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    };
+    try {
+      sun.misc.Signal.handle(new sun.misc.Signal("TERM"), sig -> {
+        Thread t = new Thread(() -> {
+          stop.run();
+          System.exit(0);
+        }, "gimops-sigterm");
+        // The signal's own thread is a daemon, and so would this one be: the JVM must wait for it.
+        t.setDaemon(false);
+        t.start();
+      });
+    } catch (IllegalArgumentException e) {
+      System.err.println("gimops: no SIGTERM handler here (" + e.getMessage() + "); the shutdown hook stops the bot");
+    }
+    Runtime.getRuntime().addShutdownHook(new Thread(stop, "gimops-shutdown"));
     bot.awaitElection(Duration.ofSeconds(5));
     out.println(ready(bot));
     if (withConsole) {

@@ -153,6 +153,27 @@ public final class SlackPoster implements AutoCloseable {
   private Duration backoff = Duration.ZERO;
   private Instant backoffUntil = Instant.EPOCH;
   private final AtomicLong calls = new AtomicLong();
+  private final java.util.concurrent.atomic.AtomicInteger depth = new java.util.concurrent.atomic.AtomicInteger();
+  private volatile Calls observer = (method, status) -> { };
+
+  /**
+   * Told of every Web API call as it ends: its method and its status ({@code 200}, {@code 429},
+   * another HTTP code, or {@code io_error}), for the bot's metrics; called on the poster's thread.
+   */
+  @FunctionalInterface
+  public interface Calls {
+    void ended(String method, String status);
+  }
+
+  /** Where each call's end is told (one observer; the bot's metrics). */
+  public void observeCalls(Calls calls) {
+    this.observer = calls;
+  }
+
+  /** Posts and updates waiting now (as of the last pass of the poster's thread, every 20 ms). */
+  public int queueDepth() {
+    return depth.get();
+  }
 
   public SlackPoster(MethodsClient methods, Clock clock, Limits limits) {
     this.methods = methods;
@@ -282,6 +303,7 @@ public final class SlackPoster implements AutoCloseable {
 
   private void drain() {
     try {
+      depth.set(posts.values().stream().mapToInt(q -> q.size).sum() + updates.size());
       Instant now = clock.instant();
       if (now.isBefore(backoffUntil)) {
         return;
@@ -397,9 +419,11 @@ public final class SlackPoster implements AutoCloseable {
     try {
       SlackApiTextResponse r = call.call();
       backoff = Duration.ZERO;
+      observer.ended(method, "200");
       return Optional.of(r);
     } catch (SlackApiException e) {
       int code = e.getResponse().code();
+      observer.ended(method, Integer.toString(code));
       if (code == 429) {
         long seconds = Optional.ofNullable(e.getResponse().header("Retry-After")).map(Long::parseLong).orElse(1L);
         methodPausedUntil.put(method, clock.instant().plusSeconds(Math.max(1, seconds)));
@@ -412,6 +436,7 @@ public final class SlackPoster implements AutoCloseable {
       }
       throw new IllegalStateException(method + " failed with HTTP " + code + ": " + e.getResponseBody(), e);
     } catch (IOException e) {
+      observer.ended(method, "io_error");
       backOff(method + ": " + e.getMessage());
       return Optional.empty();
     }

@@ -166,12 +166,14 @@ public final class Leadership implements AutoCloseable {
     if (stopped.getAndSet(true)) {
       return;
     }
+    // Read before the cancel: cancelling runs the stopped-leading callback, which clears it.
+    boolean wasLeading = leading;
     CompletableFuture<?> r = running;
     if (r != null) {
       r.cancel(true);
     }
     try {
-      if (elector != null && leading) {
+      if (elector != null && wasLeading) {
         elector.release();
       }
     } catch (RuntimeException e) {

@@ -63,6 +63,13 @@ public final class Bot implements AutoCloseable {
   private Optional<EventStream> events = Optional.empty();
   private volatile Optional<SlackWiring> slack = Optional.empty();
   private final StringBuilder phases = new StringBuilder();
+  private final BotMetrics metrics = new BotMetrics();
+  private final ManagementServer management;
+  // What /readyz says, set as start goes on (the management port answers from the start).
+  private final java.util.concurrent.atomic.AtomicBoolean synced = new java.util.concurrent.atomic.AtomicBoolean();
+  private final java.util.concurrent.atomic.AtomicReference<Leadership> elected =
+      new java.util.concurrent.atomic.AtomicReference<>();
+  private final java.util.concurrent.atomic.AtomicBoolean stopping = new java.util.concurrent.atomic.AtomicBoolean();
 
   private static long ms(long since) {
     return (System.nanoTime() - since) / 1_000_000;
@@ -79,6 +86,7 @@ public final class Bot implements AutoCloseable {
         .setWorkerPoolSize(4)
         .setInternalBlockingPoolSize(2));
     try {
+      this.management = management(config);
       this.audit = audit(config, auditOut);
       java.util.concurrent.atomic.AtomicReference<Orchestrator> late = new java.util.concurrent.atomic.AtomicReference<>();
       if (config.kafka().isPresent() && config.kafka().get().eventsTopic().isPresent()) {
@@ -101,6 +109,7 @@ public final class Bot implements AutoCloseable {
               }
             }));
         resources.add(events);
+        metrics.events(events);
         this.events = Optional.of(events);
         this.audit = events;
       }
@@ -177,8 +186,11 @@ public final class Bot implements AutoCloseable {
         }
       }
       phases.append(", observers synced ").append(ms(t0)).append(" ms");
+      synced.set(true);
       this.orchestrator = b.build();
       resources.add(0, orchestrator);
+      metrics.follow(orchestrator);
+      metrics.leadership(orchestrator::isLeading);
       late.set(orchestrator);
       events.ifPresent(e -> e.follow(orchestrator));
       this.leadership = Leadership.start(home, config.botNamespace(), "gimops-leader", config.replicaName(),
@@ -203,11 +215,13 @@ public final class Bot implements AutoCloseable {
             }
           });
       resources.add(1, leadership);
+      elected.set(leadership);
       Optional<BotConfig.SlackSettings> slack = config.slackSettings(variables);
       if (slack.isPresent()) {
         this.slack = Optional.of(SlackWiring.start(vertx, orchestrator, slack.get(), config.alerts(), config.kafka(),
             audit, clock, events, orchestrator::isLeading));
         resources.add(0, this.slack.get());
+        metrics.slack(this.slack.get().poster());
         // The lead may have been taken while Slack was starting, before the callbacks could see it.
         this.slack.get().leadershipChanged();
       } else {
@@ -239,6 +253,35 @@ public final class Bot implements AutoCloseable {
   public static Bot start(BotConfig config, Path work, Clock clock, Optional<OutputStream> auditOut,
       Map<String, String> env) {
     return new Bot(config, work, clock, auditOut, env);
+  }
+
+  /**
+   * The management port ({@code management.host}, {@code management.port}), started first so that
+   * {@code /readyz} says 503 while the observers sync and the election runs.
+   */
+  private ManagementServer management(BotConfig config) {
+    BotConfig.Management m = config.managementOrDefaults();
+    Optional<String> token = m.metricsBearerTokenFile()
+        .map(f -> SecretFiles.read(f, "management.metricsBearerTokenFile"));
+    Map<String, ManagementServer.Check> ready = new java.util.LinkedHashMap<>();
+    // Bot.start runs only on a configuration ConfigReader found valid.
+    ready.put("configuration", Optional::empty);
+    ready.put("observers", () -> synced.get() ? Optional.empty()
+        : Optional.of("the environments' watches have not synced yet"));
+    ready.put("leadership", () -> Optional.ofNullable(elected.get())
+        .filter(l -> orchestrator != null && (orchestrator.isLeading() || l.leader().isPresent()))
+        .map(l -> Optional.<String>empty()).orElse(Optional.of("not known yet who leads")));
+    ready.put("stopping", () -> stopping.get() ? Optional.of("shutting down") : Optional.empty());
+    ManagementServer s = ManagementServer.start(vertx, m.hostOrDefault(), m.portOrDefault(),
+        io.gimops.adapters.slack.SlackHttpServer.LOOPS, ready, metrics.registry(), token);
+    resources.add(s);
+    resources.add(metrics);
+    return s;
+  }
+
+  /** The management port's actual port (useful when configured as 0). */
+  public int managementPort() {
+    return management.port();
   }
 
   /** The audit and event stream to Kafka, when configured. */
@@ -312,7 +355,7 @@ public final class Bot implements AutoCloseable {
     return new HelmConfig(Path.of(h.binary()), config.kubeconfig().map(Path::of),
         Optional.of(env.kubeContext()).filter(c -> !c.isBlank()), Path.of(h.charts()),
         Path.of(h.values().orElse(h.charts())), h.killMargin().map(BotConfig::duration).orElse(Duration.ofSeconds(30)),
-        h.extraUpgradeArgs().orElse(List.of()), helmHomes(work));
+        h.extraUpgradeArgs().orElse(List.of()), helmHomes(h.home().map(Path::of).orElse(work)));
   }
 
   /** Helm's cache, config and data directories under {@code work}. */
@@ -360,7 +403,17 @@ public final class Bot implements AutoCloseable {
         + " (with prometheusUrl); simulated exists only in the sandbox");
   }
 
+  /**
+   * The audit trail: {@code audit: stdout} (the default, where a container's logs are collected),
+   * {@code stderr}, or a file appended to. {@code fallback} replaces stdout when no key is given.
+   */
   private static AuditSink audit(BotConfig config, Optional<OutputStream> fallback) {
+    if (config.audit().filter(a -> a.equals("stdout")).isPresent()) {
+      return new JsonLinesAudit(new java.io.FileOutputStream(java.io.FileDescriptor.out));
+    }
+    if (config.audit().filter(a -> a.equals("stderr")).isPresent()) {
+      return new JsonLinesAudit(new java.io.FileOutputStream(java.io.FileDescriptor.err));
+    }
     if (config.audit().isPresent()) {
       Path file = Path.of(config.audit().get());
       try {
@@ -391,6 +444,9 @@ public final class Bot implements AutoCloseable {
    * leadership over so a standby resumes at once from the journal, then close.
    */
   public void stop(Duration drain) {
+    stopping.set(true);
+    LOG.log(System.Logger.Level.INFO, "stopping: nothing new starts; running operations have {0} s",
+        drain.toSeconds());
     try {
       if (!orchestrator.drain(drain)) {
         LOG.log(System.Logger.Level.WARNING, "operations still running after " + drain.toSeconds()
@@ -400,6 +456,7 @@ public final class Bot implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     closeQuietly();
+    LOG.log(System.Logger.Level.INFO, "stopped (leader Lease released if this replica held it)");
   }
 
   @Override

@@ -42,6 +42,8 @@ import java.util.Optional;
  * @param catalogFrom where the release catalog comes from besides {@code catalog:} (default: the
  *     charts directory's packages)
  * @param logging the log format and levels (default: text, INFO); see {@link LoggingConfig}
+ * @param management the management port ({@code /healthz}, {@code /readyz}, {@code /metrics}), apart from Slack's
+ * @param shutdownGrace how long a stop waits for a running helm call (default 25s)
  */
 public record BotConfig(
     Optional<String> replica,
@@ -63,7 +65,43 @@ public record BotConfig(
     Optional<Kafka> kafka,
     Optional<String> thirdPartyInterval,
     Optional<CatalogFrom> catalogFrom,
-    Optional<LoggingConfig> logging) {
+    Optional<LoggingConfig> logging,
+    Optional<Management> management,
+    Optional<String> shutdownGrace) {
+
+  /**
+   * The management port, apart from Slack's: {@code GET /healthz}, {@code /readyz}, {@code /metrics}.
+   *
+   * @param host where it listens (default 0.0.0.0; the sandbox uses 127.0.0.1)
+   * @param port default 9090; 0 picks a free one (tests)
+   * @param metricsBearerTokenFile when set, {@code /metrics} wants {@code Authorization: Bearer <the file's content>}
+   */
+  public record Management(Optional<String> host, Optional<Integer> port, Optional<String> metricsBearerTokenFile) {
+
+    public String hostOrDefault() {
+      return host == null ? "0.0.0.0" : host.orElse("0.0.0.0");
+    }
+
+    public int portOrDefault() {
+      return port == null ? 9090 : port.orElse(9090);
+    }
+  }
+
+  /** The management settings, or every default. */
+  public Management managementOrDefaults() {
+    return management == null ? new Management(Optional.empty(), Optional.empty(), Optional.empty())
+        : management.orElse(new Management(Optional.empty(), Optional.empty(), Optional.empty()));
+  }
+
+  /**
+   * How long a stop (SIGTERM) waits for a running helm call (default 25s). The pod's
+   * {@code terminationGracePeriodSeconds} must be larger, by the time closing takes (about 5s):
+   * past it the kubelet kills the JVM and the next leader resumes from the journal instead.
+   */
+  public Duration shutdownGraceOrDefault() {
+    return shutdownGrace == null ? Duration.ofSeconds(25)
+        : shutdownGrace.map(BotConfig::duration).orElse(Duration.ofSeconds(25));
+  }
 
   /**
    * The bot's own Kafka: where audit records and lifecycle events go, and optionally where alerts
@@ -102,15 +140,21 @@ public record BotConfig(
    * and rule 8's migration and transformation evidence from GIM's ETL history.
    *
    * @param passwordFrom the name of an environment variable holding the password (never the password itself)
+   * @param passwordFile or a file holding it (a mounted Secret; its content, trimmed)
    * @param etlHistoryQuery the read-only query for GIM's job runs since {@code :since} (when the
    *     step's helm call ended); its first three columns are job name, status and end time
    *     (default {@link io.gimops.adapters.postgres.EtlHistory#DEFAULT_QUERY}, on {@code CTL_ETL_HISTORY})
    */
   public record EnvPostgres(String url, String user, Optional<String> passwordFrom, Optional<String> timeout,
-      Optional<String> etlHistoryQuery) {
+      Optional<String> etlHistoryQuery, Optional<String> passwordFile) {
 
     public EnvPostgres(String url, String user, Optional<String> passwordFrom, Optional<String> timeout) {
-      this(url, user, passwordFrom, timeout, Optional.empty());
+      this(url, user, passwordFrom, timeout, Optional.empty(), Optional.empty());
+    }
+
+    public EnvPostgres(String url, String user, Optional<String> passwordFrom, Optional<String> timeout,
+        Optional<String> etlHistoryQuery) {
+      this(url, user, passwordFrom, timeout, etlHistoryQuery, Optional.empty());
     }
 
     public io.gimops.adapters.postgres.PostgresReachability check(Map<String, String> variables) {
@@ -126,6 +170,9 @@ public record BotConfig(
     }
 
     private Optional<String> password(Map<String, String> variables) {
+      if (passwordFile != null && passwordFile.isPresent()) {
+        return Optional.of(SecretFiles.read(passwordFile.get(), "postgres.passwordFile"));
+      }
       return passwordFrom.map(name -> Optional.ofNullable(variables.get(name))
           .orElseThrow(() -> new IllegalArgumentException("postgres.passwordFrom names " + name
               + ", which is not set in the environment")));
@@ -157,11 +204,45 @@ public record BotConfig(
    *     must arrive within this (default 10s; Slack's own finish in milliseconds)
    * @param directMessagesMayRead whether people with a role may read (status, releases, history,
    *     plans, ops) in a direct message with the bot (default false: only in the environments' channels)
+   * @param botTokenFile {@code signingSecretFile}, {@code appTokenFile}: the value from a file instead
+   *     (a mounted Secret, trimmed); the environment variables still win over both
    */
   public record Slack(Optional<String> botToken, Optional<String> signingSecret, Optional<String> appToken,
       Optional<String> apiUrl, Optional<Integer> httpPort, Optional<String> host,
       Optional<String> notificationsChannel, Optional<Integer> maxBodyBytes, Optional<Long> maxConcurrentBodyBytes,
-      Optional<String> idleTimeout, Optional<String> readTimeout, Optional<Boolean> directMessagesMayRead) {}
+      Optional<String> idleTimeout, Optional<String> readTimeout, Optional<Boolean> directMessagesMayRead,
+      Optional<String> botTokenFile, Optional<String> signingSecretFile, Optional<String> appTokenFile) {
+
+    /** {@code botToken}, or {@code botTokenFile}'s content. */
+    @Override
+    public Optional<String> botToken() {
+      return SecretFiles.value(botToken, botTokenFile, "slack.botTokenFile");
+    }
+
+    /** {@code signingSecret}, or {@code signingSecretFile}'s content. */
+    @Override
+    public Optional<String> signingSecret() {
+      return SecretFiles.value(signingSecret, signingSecretFile, "slack.signingSecretFile");
+    }
+
+    /** {@code appToken}, or {@code appTokenFile}'s content. */
+    @Override
+    public Optional<String> appToken() {
+      return SecretFiles.value(appToken, appTokenFile, "slack.appTokenFile");
+    }
+
+    Optional<String> botTokenInline() {
+      return botToken;
+    }
+
+    Optional<String> signingSecretInline() {
+      return signingSecret;
+    }
+
+    Optional<String> appTokenInline() {
+      return appToken;
+    }
+  }
 
   /**
    * Alertmanager's webhook ({@code POST /alerts/alertmanager} on the bot's HTTP port).
@@ -174,11 +255,32 @@ public record BotConfig(
    *     storms: one summary message instead of one per group (default 5 within 10s)
    * @param queuedPerChannel alert messages waiting for one channel beyond which more are refused,
    *     logged (operations' messages are never refused; default 100)
+   * @param bearerTokenFile {@code basicPasswordFile}: the secret from a file instead (a mounted Secret, trimmed)
    */
   public record Alerts(Optional<String> bearerToken, Optional<String> basicUser, Optional<String> basicPassword,
       Optional<String> recentChange, Optional<Integer> maxBodyBytes, Optional<String> retainResolved,
       Optional<Integer> maxGroups, Optional<Integer> stormGroups, Optional<String> stormWindow,
-      Optional<Integer> queuedPerChannel) {
+      Optional<Integer> queuedPerChannel, Optional<String> bearerTokenFile, Optional<String> basicPasswordFile) {
+
+    /** {@code bearerToken}, or {@code bearerTokenFile}'s content. */
+    @Override
+    public Optional<String> bearerToken() {
+      return SecretFiles.value(bearerToken, bearerTokenFile, "alerts.bearerTokenFile");
+    }
+
+    /** {@code basicPassword}, or {@code basicPasswordFile}'s content. */
+    @Override
+    public Optional<String> basicPassword() {
+      return SecretFiles.value(basicPassword, basicPasswordFile, "alerts.basicPasswordFile");
+    }
+
+    Optional<String> bearerTokenInline() {
+      return bearerToken;
+    }
+
+    Optional<String> basicPasswordInline() {
+      return basicPassword;
+    }
 
     /** The intake's settings: these keys over the defaults. */
     public io.gimops.bot.alerts.AlertIntake.Settings intakeSettings() {
@@ -203,7 +305,7 @@ public record BotConfig(
   public Optional<SlackSettings> slackSettings(Map<String, String> env) {
     Slack s = slack.orElse(new Slack(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
         Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
-        Optional.empty(), Optional.empty()));
+        Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty()));
     Optional<String> token = Optional.ofNullable(env.get("SLACK_BOT_TOKEN")).or(s::botToken).filter(t -> !t.isBlank());
     if (token.isEmpty()) {
       return Optional.empty();
@@ -242,9 +344,15 @@ public record BotConfig(
         port, s.host().orElse("0.0.0.0"), s.notificationsChannel(), maxBody, http));
   }
 
-  /** Where helm and the vendor's packages are. */
+  /**
+   * Where helm and the vendor's packages are.
+   *
+   * @param home where helm keeps its cache, configuration and data (HELM_CACHE_HOME, HELM_CONFIG_HOME,
+   *     HELM_DATA_HOME under it); default a directory under {@code java.io.tmpdir}, so that a
+   *     read-only root filesystem with a writable /tmp works
+   */
   public record Helm(String binary, String charts, Optional<String> values, Optional<String> killMargin,
-      Optional<List<String>> extraUpgradeArgs) {}
+      Optional<List<String>> extraUpgradeArgs, Optional<String> home) {}
 
   /**
    * One environment: a kube context with GIM, GSP and GCA.

@@ -20,7 +20,8 @@ import java.util.Set;
 /**
  * What is checked before anything starts, beyond the file itself: that each environment's kube
  * context is in the kubeconfig, that helm and the charts directory are there, that the catalog's
- * sources can be read, and Slack's and PostgreSQL's settings from the environment. {@code gimops
+ * sources can be read, the secret files ({@code KFile}) can be read, and Slack's and PostgreSQL's
+ * settings from the environment. {@code gimops
  * check-config FILE} prints the same problems, or a summary when there are none.
  */
 public final class ConfigCheck {
@@ -50,11 +51,15 @@ public final class ConfigCheck {
     });
     Optional<ReleaseCatalog> catalog = r.problems().isEmpty() ? Optional.of(CatalogSources.load(c, p))
         : Optional.empty();
-    p.attempt("slack", () -> c.slackSettings(env));
+    int beforeSecrets = p.list().size();
+    SecretFiles.check(c, p);
+    if (p.list().size() == beforeSecrets) {
+      p.attempt("slack", () -> c.slackSettings(env));
+    }
     for (int i = 0; i < c.environments().size(); i++) {
       BotConfig.Env e = c.environments().get(i);
       String at = "environments[" + i + "].postgres.passwordFrom";
-      e.postgres().ifPresent(pg -> p.attempt(at, () -> pg.check(env)));
+      e.postgres().filter(pg -> pg.passwordFile().isEmpty()).ifPresent(pg -> p.attempt(at, () -> pg.check(env)));
     }
     Map<String, Integer> lines = ConfigReader.lines(yaml);
     List<ConfigReader.ConfigProblem> out = new ArrayList<>(r.problems());
@@ -63,10 +68,14 @@ public final class ConfigCheck {
     return new Outcome(out.isEmpty() ? Optional.of(c) : Optional.empty(), catalog, out);
   }
 
-  /** Refuses a configuration whose contexts are not in its kubeconfig, before {@link Bot} connects anywhere. */
+  /**
+   * Refuses a configuration whose contexts are not in its kubeconfig, or whose secret files cannot
+   * be read, before {@link Bot} connects anywhere.
+   */
   static void beforeStart(BotConfig c, Map<String, String> env) {
     Problems p = new Problems();
     kubeContexts(c, env, p);
+    SecretFiles.check(c, p);
     p.throwIfAny();
   }
 

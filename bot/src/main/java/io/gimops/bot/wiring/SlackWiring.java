@@ -95,15 +95,6 @@ public final class SlackWiring implements AutoCloseable {
                 k.alertsGroup().orElse("gimops-alerts"), maxBody, in, refused));
           }
         }
-        if (events.isPresent()) {
-          java.util.function.BiConsumer<io.vertx.ext.web.Router, io.gimops.adapters.http.HttpGuard> withAlerts = more;
-          io.gimops.bot.signals.EventStream ev = events.get();
-          more = (r, g) -> {
-            withAlerts.accept(r, g);
-            r.get("/metrics").handler(ctx -> ctx.response().putHeader("content-type", "text/plain; version=0.0.4")
-                .end(io.gimops.bot.signals.StreamMetrics.text(ev.stats())));
-          };
-        }
         boolean slackHttp = !s.signingSecret().isEmpty();
         http = Optional.of(SlackHttpServer.start(vertx, slackHttp ? app : null,
             slackHttp ? new SlackSignature(s.signingSecret(), clock) : null, s.host(),

@@ -173,6 +173,28 @@ public final class BotProcess implements AutoCloseable {
     }
   }
 
+  /**
+   * {@code kill -TERM}: what the kubelet sends; the bot's graceful stop runs. Through the process
+   * handle: {@code Process.destroy()} also closes the pipes, and the console would quit on its
+   * closed stdin rather than on the signal.
+   */
+  public void terminate() {
+    process.toHandle().destroy();
+  }
+
+  /** Waits for the process to end; its exit status, or an AssertionError if it did not end in time. */
+  public int awaitExit(Duration timeout) {
+    try {
+      if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        throw new AssertionError("the bot did not exit within " + timeout);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted", e);
+    }
+    return process.exitValue();
+  }
+
   private String exitCode() {
     return process.isAlive() ? "still running" : Integer.toString(process.exitValue());
   }

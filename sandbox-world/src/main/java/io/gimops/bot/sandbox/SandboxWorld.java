@@ -268,6 +268,8 @@ public final class SandboxWorld implements AutoCloseable, SandboxControls {
         .append(pace.helmStartGrace()).append("\n  settleBetweenSteps: ").append(pace.settleBetweenSteps()).append('\n');
     y.append("metrics: simulated\nmetricsInterval: ").append(pace.metricsInterval()).append('\n');
     y.append("thirdParty:\n  kafka: 3.7.0\n  postgresql: 16.2.0\n");
+    // The management port on loopback, on a free port: several bots share the machine.
+    y.append("management:\n  host: 127.0.0.1\n  port: 0\n");
     return y.toString();
   }
 
