@@ -44,6 +44,9 @@ import java.util.function.Supplier;
  * {@code stringData} into {@code data}, deletes an object's dependents with it
  * ({@link GarbageCollector}), and passes watches through ({@link WatchBridge}).
  *
+ * <p>Every request for a resource is handed to a recorder first ({@link ApiRequest}), so that a
+ * test can compare what a client asked with what RBAC would grant it.
+ *
  * <p>Writes are applied one at a time, in arrival order, so that a read-modify-write (a patch, a
  * status-preserving PUT) is atomic with respect to other writes. All handlers run on the one event
  * loop of the proxy's Vert.x instance.
@@ -67,11 +70,14 @@ final class CompatibilityProxy implements Handler<HttpServerRequest> {
   private final Discovery discovery;
   private final KubeProtobuf protobuf;
   private final PodExec exec;
+  private final java.util.function.Consumer<ApiRequest> recorder;
   private volatile String serverAddress = "";
   /** The last write in flight; only touched on the event loop. */
   private Future<?> writes = Future.succeededFuture();
 
-  CompatibilityProxy(MockServerClient mock, WatchBridge watches, ObjectMapper json) {
+  CompatibilityProxy(MockServerClient mock, WatchBridge watches, ObjectMapper json,
+      java.util.function.Consumer<ApiRequest> recorder) {
+    this.recorder = recorder;
     this.mock = mock;
     this.watches = watches;
     this.collector = new GarbageCollector(mock);
@@ -91,6 +97,8 @@ final class CompatibilityProxy implements Handler<HttpServerRequest> {
     LOG.log(Level.DEBUG, "{0} {1} ({2})", req.method(), req.uri(), req.getHeader(CONTENT_TYPE));
     String path = req.path();
     Optional<ApiPath> api = ApiPath.parse(path);
+    api.ifPresent(p -> recorder.accept(ApiRequest.of(req.method(), p, WatchBridge.isWatch(req, p),
+        req.getHeader("User-Agent"))));
     if (req.method() == HttpMethod.GET && api.isEmpty() && answerOutsideTheMock(req, path)) {
       return;
     }

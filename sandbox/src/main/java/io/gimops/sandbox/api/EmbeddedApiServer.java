@@ -74,6 +74,13 @@ import java.util.stream.Stream;
  */
 public final class EmbeddedApiServer implements AutoCloseable {
 
+  /**
+   * The {@code User-Agent} of the clients this server hands out ({@link #client()},
+   * {@link #newClient()}): the sandbox's controller and tests' own checks, told apart in
+   * {@link #requests()} from the bot's and helm's.
+   */
+  public static final String SANDBOX_USER_AGENT = "gimops-sandbox";
+
   /** The kubeconfig context (and cluster and user) name. */
   public static final String CONTEXT = "gimops-sandbox";
 
@@ -92,6 +99,10 @@ public final class EmbeddedApiServer implements AutoCloseable {
   private Path kubeconfig;
   private URI url;
   private boolean used;
+  private final java.util.concurrent.ConcurrentLinkedQueue<ApiRequest> requests =
+      new java.util.concurrent.ConcurrentLinkedQueue<>();
+  /** Off by default: a sandbox running for days would keep every request otherwise. */
+  private volatile boolean recording;
 
   /**
    * Starts the mock server, the proxy in front of it and a client, and creates the namespaces
@@ -127,7 +138,11 @@ public final class EmbeddedApiServer implements AutoCloseable {
       ObjectMapper json = new ObjectMapper();
       MockServerClient toMock = new MockServerClient(http, webSockets, LOOPBACK, mock.getPort(), json);
       watches = new WatchBridge(vertx, toMock);
-      CompatibilityProxy proxy = new CompatibilityProxy(toMock, watches, json);
+      CompatibilityProxy proxy = new CompatibilityProxy(toMock, watches, json, r -> {
+        if (recording) {
+          requests.add(r);
+        }
+      });
       proxyContext = vertx.getOrCreateContext();
       HttpServer server = await(vertx.createHttpServer(new HttpServerOptions()
           .setHost(LOOPBACK)
@@ -187,6 +202,7 @@ public final class EmbeddedApiServer implements AutoCloseable {
         .withMasterUrl(url.toString())
         .withNamespace("default")
         .withHttp2Disable(true)
+        .withUserAgent(SANDBOX_USER_AGENT)
         .withRequestTimeout(30_000)
         .withWatchReconnectInterval(100)
         .withWatchReconnectLimit(-1)
@@ -195,6 +211,24 @@ public final class EmbeddedApiServer implements AutoCloseable {
         .withConfig(config)
         .withHttpClientFactory(new JdkHttpClientFactory())
         .build();
+  }
+
+  /**
+   * Every request for a resource this server received since {@link #recordRequests()}, in arrival
+   * order (discovery and OpenAPI are not resources). The RBAC coverage test reads it;
+   * {@link ApiRequest#bySandbox()} tells the sandbox's own clients apart.
+   */
+  public List<ApiRequest> requests() {
+    return List.copyOf(requests);
+  }
+
+  /**
+   * Starts recording requests afresh (forgetting any recorded before): after the sandbox's own
+   * installs, say. Until called, nothing is recorded.
+   */
+  public void recordRequests() {
+    requests.clear();
+    recording = true;
   }
 
   /**
