@@ -31,16 +31,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 class BotChartTest {
 
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
-  /**
-   * Keys the chart writes that the bot learns in the same issue from other hands: the management
-   * port and the {@code *File} form of each secret (see the README's "Secrets"). While this
-   * branch's {@link ConfigReader} does not know them, they are taken out before it reads; once it
-   * knows them, nothing is taken out.
-   */
-  private static final Pattern LEARNED_ELSEWHERE = Pattern.compile(
-      "management|slack\\.(botToken|signingSecret|appToken)File|alerts\\.(bearerToken|basicPassword)File"
-          + "|environments\\[\\d+]\\.postgres\\.passwordFile");
-
   @TempDir static Path tmp;
   private static BotChart chart;
 
@@ -183,41 +173,9 @@ class BotChartTest {
     }
   }
 
-  /**
-   * The bot's own reading of the rendered configuration; keys the bot learns elsewhere in this
-   * issue are taken out first only while it refuses them as unknown.
-   */
-  static List<ConfigReader.ConfigProblem> readByTheBot(String yaml) throws Exception {
-    List<ConfigReader.ConfigProblem> problems = ConfigReader.read(yaml).problems();
-    boolean onlyLearnedElsewhere = !problems.isEmpty()
-        && problems.stream().allMatch(p -> LEARNED_ELSEWHERE.matcher(unknownKey(p)).matches());
-    if (!onlyLearnedElsewhere) {
-      return problems;
-    }
-    ObjectNode tree = (ObjectNode) YAML.readTree(yaml);
-    tree.remove("management");
-    Stream.of("slack", "alerts").filter(tree::has).forEach(s -> {
-      ObjectNode section = (ObjectNode) tree.get(s);
-      new ArrayList<>(iterable(section.fieldNames())).stream().filter(f -> f.endsWith("File")).forEach(section::remove);
-    });
-    tree.path("environments").forEach(e -> {
-      if (e.path("postgres").isObject()) {
-        ((ObjectNode) e.get("postgres")).remove("passwordFile");
-      }
-    });
-    return ConfigReader.read(YAML.writeValueAsString(tree)).problems();
-  }
-
-  /** The full path of the key a problem says is unknown ({@code slack.botTokenFile}), else "". */
-  private static String unknownKey(ConfigReader.ConfigProblem p) {
-    var m = Pattern.compile("^'([^']+)' is not a key here").matcher(p.message());
-    return m.find() ? (p.path().isEmpty() ? "" : p.path() + ".") + m.group(1) : "";
-  }
-
-  private static <T> List<T> iterable(java.util.Iterator<T> it) {
-    List<T> out = new ArrayList<>();
-    it.forEachRemaining(out::add);
-    return out;
+  /** The bot's own reading of the rendered configuration: every key the chart writes, as the bot takes it. */
+  static List<ConfigReader.ConfigProblem> readByTheBot(String yaml) {
+    return ConfigReader.read(yaml).problems();
   }
 
   private static void collectFiles(JsonNode node, List<String> out) {
