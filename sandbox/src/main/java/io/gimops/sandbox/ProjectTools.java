@@ -17,6 +17,15 @@ public final class ProjectTools {
 
   private ProjectTools() {}
 
+  /** As {@link #fetch}, for a program: the path it prints must be an executable. */
+  public static Path fetchExecutable(String script, String source) {
+    Path found = fetch(script, source);
+    if (!Files.isExecutable(found)) {
+      throw new IllegalStateException("tools/" + script + " printed " + found + ", which is not an executable");
+    }
+    return found;
+  }
+
   /**
    * Runs {@code tools/<script>} and returns the path it prints.
    *

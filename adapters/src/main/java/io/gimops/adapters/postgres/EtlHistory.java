@@ -1,6 +1,5 @@
 package io.gimops.adapters.postgres;
 
-import io.gimops.adapters.Redaction;
 import io.gimops.policies.domain.EtlEvidence;
 import io.gimops.policies.domain.MigrationState;
 import java.sql.Connection;
@@ -15,7 +14,6 @@ import java.util.Calendar;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.Set;
 import java.util.TimeZone;
 import java.util.regex.Matcher;
@@ -65,7 +63,7 @@ public record EtlHistory(String url, String user, Optional<String> password, Dur
     Objects.requireNonNull(url, "url");
     if (!url.startsWith("jdbc:postgresql:")) {
       throw new IllegalArgumentException("the Info Mart database needs a jdbc:postgresql://host:port/database URL, not "
-          + PostgresReachability.redacted(url));
+          + ReadOnlyPostgres.redacted(url));
     }
     Objects.requireNonNull(user, "user");
     Objects.requireNonNull(password, "password");
@@ -79,22 +77,14 @@ public record EtlHistory(String url, String user, Optional<String> password, Dur
 
   /** What the database says of GIM's jobs that ended at or after {@code since}. */
   public EtlEvidence read(Instant since) {
-    Properties p = new Properties();
-    p.setProperty("user", user);
-    password.ifPresent(pw -> p.setProperty("password", pw));
-    long seconds = Math.max(1, timeout.toSeconds());
-    p.setProperty("connectTimeout", Long.toString(seconds));
-    p.setProperty("loginTimeout", Long.toString(seconds));
-    p.setProperty("socketTimeout", Long.toString(seconds + 1));
-    p.setProperty("readOnly", "true");
-    p.setProperty("ApplicationName", "gimops verification (read-only)");
-    String where = PostgresReachability.redacted(url);
+    long seconds = ReadOnlyPostgres.seconds(timeout);
+    String where = ReadOnlyPostgres.redacted(url);
     Calendar utc = Calendar.getInstance(TimeZone.getTimeZone("UTC"));
-    try (Connection c = new org.postgresql.Driver().connect(url, p)) {
+    try (Connection c = ReadOnlyPostgres.connect(url, user, password, timeout, 1, "gimops verification (read-only)")
+        .orElse(null)) {
       if (c == null) {
         return EtlEvidence.unreadable("the driver does not accept " + where);
       }
-      c.setReadOnly(true);
       c.setAutoCommit(false);
       try {
         try (Statement s = c.createStatement()) {
@@ -118,12 +108,8 @@ public record EtlHistory(String url, String user, Optional<String> password, Dur
       } finally {
         c.rollback();
       }
-    } catch (SQLException e) {
-      // The driver's message may quote the URL or its properties, password included.
-      return EtlEvidence.unreadable(where + ": " + Redaction.redact(firstLine(e.getMessage()))
-          + (e.getSQLState() == null ? "" : " (SQLSTATE " + e.getSQLState() + ")"));
-    } catch (RuntimeException e) {
-      return EtlEvidence.unreadable(where + ": " + Redaction.redact(firstLine(String.valueOf(e.getMessage()))));
+    } catch (SQLException | RuntimeException e) {
+      return EtlEvidence.unreadable(ReadOnlyPostgres.failure(url, e));
     }
   }
 
@@ -172,16 +158,8 @@ public record EtlHistory(String url, String user, Optional<String> password, Dur
     return RUNNING.contains(r.status()) ? MigrationState.RUNNING : MigrationState.UNKNOWN;
   }
 
-  private static String firstLine(String s) {
-    if (s == null) {
-      return "no reason given";
-    }
-    int nl = s.indexOf('\n');
-    return nl < 0 ? s : s.substring(0, nl);
-  }
-
   @Override
   public String toString() {
-    return "EtlHistory[" + PostgresReachability.redacted(url) + " as " + user + "]";
+    return "EtlHistory[" + ReadOnlyPostgres.redacted(url) + " as " + user + "]";
   }
 }

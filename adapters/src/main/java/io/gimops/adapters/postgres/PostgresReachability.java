@@ -12,7 +12,6 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -40,20 +39,11 @@ public record PostgresReachability(String url, String user, Optional<String> pas
   }
 
   public ThirdPartyState check() {
-    Properties p = new Properties();
-    p.setProperty("user", user);
-    password.ifPresent(pw -> p.setProperty("password", pw));
-    long seconds = Math.max(1, timeout.toSeconds());
-    p.setProperty("connectTimeout", Long.toString(seconds));
-    p.setProperty("loginTimeout", Long.toString(seconds));
-    p.setProperty("socketTimeout", Long.toString(seconds));
-    p.setProperty("readOnly", "true");
-    p.setProperty("ApplicationName", "gimops reachability check");
-    try (Connection c = new org.postgresql.Driver().connect(url, p)) {
+    try (Connection c = ReadOnlyPostgres.connect(url, user, password, timeout, 0, "gimops reachability check")
+        .orElse(null)) {
       if (c == null) {
         return ThirdPartyState.unreachable(ThirdParty.POSTGRESQL, "the driver does not accept " + redacted(url));
       }
-      c.setReadOnly(true);
       try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SHOW server_version")) {
         String reported = r.next() ? r.getString(1) : "";
         Matcher m = VERSION.matcher(reported.trim());
@@ -65,28 +55,14 @@ public record PostgresReachability(String url, String user, Optional<String> pas
         String v = m.group(1) + (m.group(2) == null ? "" : "." + m.group(2));
         return new ThirdPartyState(ThirdParty.POSTGRESQL, Reachability.REACHABLE, Optional.of(Version.parse(v)), where);
       }
-    } catch (SQLException e) {
-      // The driver's message may quote the URL or its properties, password included.
-      return ThirdPartyState.unreachable(ThirdParty.POSTGRESQL, redacted(url) + ": "
-          + Redaction.redact(firstLine(e.getMessage())) + (e.getSQLState() == null ? "" : " (SQLSTATE " + e.getSQLState() + ")"));
-    } catch (RuntimeException e) {
-      return ThirdPartyState.unreachable(ThirdParty.POSTGRESQL, redacted(url) + ": "
-          + Redaction.redact(firstLine(String.valueOf(e.getMessage()))));
+    } catch (SQLException | RuntimeException e) {
+      return ThirdPartyState.unreachable(ThirdParty.POSTGRESQL, ReadOnlyPostgres.failure(url, e));
     }
   }
 
   /** The URL without query parameters (they may carry a password) and without a password before its host. */
   static String redacted(String url) {
-    int q = url.indexOf('?');
-    return Redaction.redact(q < 0 ? url : url.substring(0, q));
-  }
-
-  private static String firstLine(String s) {
-    if (s == null) {
-      return "no reason given";
-    }
-    int nl = s.indexOf('\n');
-    return nl < 0 ? s : s.substring(0, nl);
+    return ReadOnlyPostgres.redacted(url);
   }
 
   @Override

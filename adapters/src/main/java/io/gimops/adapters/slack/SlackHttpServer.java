@@ -12,6 +12,7 @@ import com.slack.api.bolt.request.RequestHeaders;
 import com.slack.api.bolt.request.builtin.SlashCommandRequest;
 import com.slack.api.bolt.response.Response;
 import com.slack.api.bolt.util.SlackRequestParser;
+import io.gimops.adapters.http.Await;
 import io.gimops.adapters.http.ClientFault;
 import io.gimops.adapters.http.HttpGuard;
 import io.vertx.core.Future;
@@ -186,7 +187,7 @@ public final class SlackHttpServer implements AutoCloseable {
     List<HttpServer> started = java.util.Collections.synchronizedList(new ArrayList<>());
     // Vert.x shares a fixed port among the instances, not port 0: "any free port" is chosen first.
     int bind = port != 0 ? port : freePort(host);
-    s.deployment = await(vertx.deployVerticle(() -> new io.vertx.core.VerticleBase() {
+    s.deployment = Await.result(vertx.deployVerticle(() -> new io.vertx.core.VerticleBase() {
       @Override
       public Future<?> start() {
         return guard.serve(vertx.createHttpServer(guard.options(host, bind)), router).listen().onSuccess(started::add);
@@ -365,24 +366,13 @@ public final class SlackHttpServer implements AutoCloseable {
     return Optional.ofNullable(ctx.request().remoteAddress()).map(Object::toString).orElse("");
   }
 
-  private static <T> T await(Future<T> f, String what) {
-    try {
-      return f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted: " + what, e);
-    } catch (Exception e) {
-      throw new IllegalStateException("cannot " + what + ": " + e.getMessage(), e);
-    }
-  }
-
   @Override
   public void close() {
     if (identityTimer >= 0) {
       vertx.cancelTimer(identityTimer);
     }
     if (deployment != null) {
-      await(vertx.undeploy(deployment), "stop the Slack HTTP server");
+      Await.result(vertx.undeploy(deployment), "stop the Slack HTTP server");
     }
     workers.close();
   }

@@ -117,7 +117,8 @@ public final class ChartCatalog {
     try {
       root = YAML.readTree(yaml);
     } catch (IOException e) {
-      throw new IllegalArgumentException("catalogFrom.index: " + source + " is not YAML: " + firstLine(e.getMessage()), e);
+      throw new IllegalArgumentException("catalogFrom.index: " + source + " is not YAML: "
+          + ConfigProblems.firstLine(e.getMessage()), e);
     }
     JsonNode entries = root == null ? null : root.get("entries");
     if (entries == null || !entries.isObject()) {
@@ -165,7 +166,7 @@ public final class ChartCatalog {
         throw i;
       }
       throw new IllegalArgumentException("helm.charts: " + tgz.getFileName() + " is not a chart package this bot can"
-          + " read (" + firstLine(e.getMessage()) + ")", e);
+          + " read (" + ConfigProblems.firstLine(e.getMessage()) + ")", e);
     }
     throw new IllegalArgumentException("helm.charts: " + tgz.getFileName() + " has no Chart.yaml: is it a chart package?");
   }
@@ -236,13 +237,5 @@ public final class ChartCatalog {
       end++;
     }
     return new String(b, off, end - off, StandardCharsets.UTF_8).strip();
-  }
-
-  private static String firstLine(String s) {
-    if (s == null) {
-      return "unreadable";
-    }
-    int nl = s.indexOf('\n');
-    return (nl < 0 ? s : s.substring(0, nl)).strip();
   }
 }

@@ -153,7 +153,7 @@ public final class ConfigCheck {
           k.path("contexts").forEach(x -> contexts.add(x.path("name").asText()));
         }
       } catch (IOException | RuntimeException e) {
-        p.add("kubeconfig", f + " is not a kubeconfig this bot can read: " + firstLine(e.getMessage()));
+        p.add("kubeconfig", f + " is not a kubeconfig this bot can read: " + ConfigProblems.firstLine(e.getMessage()));
         return;
       }
     }
@@ -193,13 +193,5 @@ public final class ConfigCheck {
     if (!CatalogSources.fromCharts(c) && !Files.isDirectory(Path.of(c.helm().charts()))) {
       p.add("helm.charts", c.helm().charts() + " is not a directory (the vendor's chart packages)");
     }
-  }
-
-  private static String firstLine(String s) {
-    if (s == null) {
-      return "unreadable";
-    }
-    int nl = s.indexOf('\n');
-    return (nl < 0 ? s : s.substring(0, nl)).strip();
   }
 }

@@ -236,7 +236,8 @@ final class ConfigProblems {
     return CLASS_NAME.matcher(m).find() ? "it cannot be read here" : m;
   }
 
-  private static String firstLine(String s) {
+  /** The first line of a library's message, for a problem said in one line. */
+  static String firstLine(String s) {
     if (s == null) {
       return "unreadable";
     }

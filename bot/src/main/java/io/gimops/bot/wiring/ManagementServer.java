@@ -1,8 +1,8 @@
 package io.gimops.bot.wiring;
 
+import io.gimops.adapters.http.Await;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Context;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -66,7 +66,7 @@ public final class ManagementServer implements AutoCloseable {
     router.get("/healthz").handler(ctx -> healthz(ctx, beats));
     router.get("/readyz").handler(ctx -> readyz(ctx, readiness));
     router.get("/metrics").handler(ctx -> metrics(ctx, registry, bearerToken));
-    HttpServer server = await(vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port)
+    HttpServer server = Await.result(vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port)
         .setIdleTimeout(30).setIdleTimeoutUnit(TimeUnit.SECONDS)).requestHandler(router).listen(),
         "listen on " + host + ":" + port + " (management.host, management.port)");
     ManagementServer m = new ManagementServer(vertx, server, beats);
@@ -134,22 +134,11 @@ public final class ManagementServer implements AutoCloseable {
     ctx.response().putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8").end(registry.scrape());
   }
 
-  private static <T> T await(Future<T> f, String what) {
-    try {
-      return f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted: " + what, e);
-    } catch (Exception e) {
-      throw new IllegalStateException("cannot " + what + ": " + e.getMessage(), e);
-    }
-  }
-
   @Override
   public void close() {
     synchronized (timers) {
       timers.forEach(vertx::cancelTimer);
     }
-    await(server.close(), "close the management port");
+    Await.result(server.close(), "close the management port");
   }
 }

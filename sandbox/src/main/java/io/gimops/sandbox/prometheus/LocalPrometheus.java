@@ -52,31 +52,7 @@ public final class LocalPrometheus implements AutoCloseable {
 
   /** Starts Prometheus scraping each target, with its labels, every {@code scrapeInterval}. */
   public static LocalPrometheus start(Path work, List<Target> targets, Duration scrapeInterval) {
-    try {
-      Files.createDirectories(work);
-      StringBuilder y = new StringBuilder("global:\n  scrape_interval: " + scrapeInterval.toMillis() + "ms\n"
-          + "  evaluation_interval: " + scrapeInterval.toMillis() + "ms\nscrape_configs:\n");
-      Map<String, List<Target>> byJob = new java.util.LinkedHashMap<>();
-      targets.forEach(t -> byJob.computeIfAbsent(t.job(), j -> new java.util.ArrayList<>()).add(t));
-      byJob.forEach((job, ts) -> {
-        y.append("  - job_name: ").append(job).append("\n    static_configs:\n");
-        for (Target t : ts) {
-          y.append("      - targets: ['").append(t.address()).append("']\n");
-          if (!t.labels().isEmpty()) {
-            y.append("        labels:\n");
-            new java.util.TreeMap<>(t.labels()).forEach((k, v) -> y.append("          ").append(k).append(": '")
-                .append(v.replace("'", "''")).append("'\n"));
-          }
-        }
-      });
-      Path config = work.resolve("prometheus.yml");
-      Files.writeString(config, y.toString());
-      LocalPrometheus p = new LocalPrometheus(work, ProjectTools.freePort(), config);
-      p.launch();
-      return p;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return start(work, targets, scrapeInterval, "", null);
   }
 
   /**
@@ -84,6 +60,13 @@ public final class LocalPrometheus implements AutoCloseable {
    * {@code alertmanager} ({@code host:port}).
    */
   public static LocalPrometheus start(Path work, Map<String, List<String>> jobs, Duration scrapeInterval, String rules,
+      String alertmanager) {
+    List<Target> targets = new java.util.ArrayList<>();
+    jobs.forEach((job, addresses) -> addresses.forEach(a -> targets.add(new Target(job, a, Map.of()))));
+    return start(work, targets, scrapeInterval, rules, alertmanager);
+  }
+
+  private static LocalPrometheus start(Path work, List<Target> targets, Duration scrapeInterval, String rules,
       String alertmanager) {
     try {
       Files.createDirectories(work);
@@ -98,9 +81,18 @@ public final class LocalPrometheus implements AutoCloseable {
             .append("']\n");
       }
       y.append("scrape_configs:\n");
-      jobs.forEach((job, targets) -> {
-        y.append("  - job_name: ").append(job).append("\n    static_configs:\n      - targets: [");
-        y.append(String.join(", ", targets.stream().map(t -> "'" + t + "'").toList())).append("]\n");
+      Map<String, List<Target>> byJob = new java.util.LinkedHashMap<>();
+      targets.forEach(t -> byJob.computeIfAbsent(t.job(), j -> new java.util.ArrayList<>()).add(t));
+      byJob.forEach((job, ts) -> {
+        y.append("  - job_name: ").append(job).append("\n    static_configs:\n");
+        for (Target t : ts) {
+          y.append("      - targets: ['").append(t.address()).append("']\n");
+          if (!t.labels().isEmpty()) {
+            y.append("        labels:\n");
+            new java.util.TreeMap<>(t.labels()).forEach((k, v) -> y.append("          ").append(k).append(": '")
+                .append(v.replace("'", "''")).append("'\n"));
+          }
+        }
       });
       Path config = work.resolve("prometheus.yml");
       Files.writeString(config, y.toString());
